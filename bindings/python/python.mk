@@ -1,0 +1,1 @@
+# bindings/python: rules for this area

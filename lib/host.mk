@@ -1,0 +1,1 @@
+# lib/host*: the host device-tree model

@@ -1,0 +1,15 @@
+# lib/: libdtgen (model, planning, emitters; links libfdt).
+lib_LTLIBRARIES += lib/libdtgen.la
+lib_libdtgen_la_SOURCES = \
+	%reldir%/internal.h \
+	%reldir%/ctx.c \
+	%reldir%/buf.c
+lib_libdtgen_la_LIBADD = $(FDT_LIBS)
+lib_libdtgen_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBDTGEN_LT_VERSION) \
+	-export-symbols-regex '^dtg_'
+xendtgeninclude_HEADERS += \
+	include/xendtgen/dtgen.h \
+	include/xendtgen/host.h
+
+# Area fragments append to lib_libdtgen_la_SOURCES and xendtgeninclude_HEADERS.
+include lib/host.mk

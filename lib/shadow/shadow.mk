@@ -1,0 +1,1 @@
+# lib/shadow: rules for this area

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tests/testutil.h - helpers shared by the Check tests: test data, the
+ * real validators (libfdt's fdt_check_full, dtc) and a capturing logger.
+ */
+#ifndef DTG_TESTUTIL_H
+#define DTG_TESTUTIL_H
+
+#include <stddef.h>
+#include <xendtgen/dtgen.h>
+#include <xendtgen/host.h>
+
+/* Path of a file under $top_srcdir/tests/data (static buffer per call). */
+const char *tu_data_path(const char *name, char *buf, size_t size);
+
+/* Read tests/data/NAME whole; aborts the test on failure. Free with free(). */
+void *tu_read_data(const char *name, size_t *size);
+
+/* Compile .dts source text with dtc into a DTB (malloc'd). */
+void *tu_dts_to_dtb(const char *dts, size_t *size);
+
+/* A context whose log lines are appended to a buffer (tu_log_text). */
+dtg_ctx *tu_ctx_new(void);
+const char *tu_log_text(dtg_ctx *ctx);
+void tu_ctx_free(dtg_ctx *ctx);
+
+/* Load tests/data/NAME as a host; aborts the test on failure. */
+dtg_host *tu_load_host(dtg_ctx *ctx, const char *name);
+/* Load a host compiled from dts text. */
+dtg_host *tu_load_host_dts(dtg_ctx *ctx, const char *dts);
+
+/*
+ * Validate a DTB the library wrote: fdt_check_full, then dtc -I dtb -O dts
+ * with -E on the checks in `checks` (a space-separated list, NULL for the
+ * default set iommus_property interrupts_property clocks_property
+ * reg_format unit_address_vs_reg); fails the test when dtc reports any
+ * warning or error of those kinds.  Returns the decompiled source
+ * (malloc'd) for further assertions.
+ */
+char *tu_check_dtb(const void *dtb, size_t size, const char *checks);
+
+/* Run a shell command, capture stdout (malloc'd) and the exit status. */
+char *tu_run(const char *cmd, int *status);
+
+/* Write bytes to a fresh temporary file; returns its path (malloc'd). */
+char *tu_write_temp(const void *data, size_t size, const char *suffix);
+
+#endif

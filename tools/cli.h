@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tools/cli.h - what the dtgen subcommands share: reading inputs, writing
+ * outputs atomically (temporary + rename), and reporting errors.
+ */
+#ifndef DTGEN_CLI_H
+#define DTGEN_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <xendtgen/dtgen.h>
+#include <xendtgen/host.h>
+
+/* Exit statuses. */
+#define CLI_OK 0
+#define CLI_FAIL 1   /* the input or description is wrong */
+#define CLI_USAGE 2  /* the command line is wrong */
+
+/* Read a whole file (or "-" for stdin); prints "dtgen: FILE: reason". */
+int cli_read_file(const char *path, void **data, size_t *size);
+
+/*
+ * Write data to path atomically: a temporary in the same directory, fsync,
+ * rename.  "-" writes to stdout.  On failure nothing is left behind.
+ */
+int cli_write_file(const char *path, const void *data, size_t size);
+
+/* Print "dtgen: " + the context's last error (or the code's text). */
+void cli_report(dtg_ctx *ctx, int err);
+
+/* Create a context whose warnings go to stderr ("dtgen: warning: ..."). */
+dtg_ctx *cli_ctx_new(void);
+
+/* Read and load a host DTB; prints the error and returns NULL on failure. */
+dtg_host *cli_load_host(dtg_ctx *ctx, const char *path);
+
+/* Basename of a path (for messages that name an input file). */
+const char *cli_basename(const char *path);
+
+/* Subcommands: argc/argv start at the subcommand's name. */
+int cmd_inspect(int argc, char **argv);
+
+#endif

@@ -1,0 +1,8 @@
+# tools/: the dtgen CLI (argument parsing and file I/O only).
+bin_PROGRAMS += tools/dtgen
+tools_dtgen_SOURCES = \
+	%reldir%/cli.h \
+	%reldir%/cli-util.c \
+	%reldir%/dtgen.c \
+	%reldir%/cmd-inspect.c
+tools_dtgen_LDADD = lib/libdtgen.la $(FDT_LIBS)
