@@ -19,3 +19,4 @@ tests_check_ctx_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_ctx_LDADD = $(TEST_LDADD)
 
 include tests/host.mk
+include tests/shadow.mk
