@@ -2,3 +2,4 @@
 # Built by `make` (noinst); run by hand or by .ci/run for the record.
 include bench/host.mk
 include bench/shadow.mk
+include bench/passthrough.mk

@@ -20,3 +20,6 @@ tests_check_ctx_LDADD = $(TEST_LDADD)
 
 include tests/host.mk
 include tests/shadow.mk
+include tests/domain.mk
+include tests/fdt.mk
+include tests/plan.mk

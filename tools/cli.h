@@ -38,7 +38,21 @@ dtg_host *cli_load_host(dtg_ctx *ctx, const char *path);
 /* Basename of a path (for messages that name an input file). */
 const char *cli_basename(const char *path);
 
+struct dtg_domain;
+
+/*
+ * Build and finalize a domain from an xl.cfg file for a loaded host
+ * (tools/cli-domain.c).  Prints the error and returns NULL on failure.
+ */
+struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
+				   const char *cfg_path);
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_inspect(int argc, char **argv);
+int cmd_partial(int argc, char **argv);
+int cmd_guest_dt(int argc, char **argv);
+int cmd_check_partial(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_xlcfg(int argc, char **argv);
 
 #endif

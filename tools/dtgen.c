@@ -17,6 +17,14 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "inspect [--json] HOST.dtb [PATH...]" },
+	{ "partial", cmd_partial, "partial HOST.dtb GUEST.cfg -o OUT.dtb" },
+	{ "guest-dt", cmd_guest_dt, "guest-dt HOST.dtb GUEST.cfg -o OUT.dtb" },
+	{ "check-partial", cmd_check_partial,
+	  "check-partial HOST.dtb PARTIAL.dtb" },
+	{ "plan", cmd_plan,
+	  "plan HOST.dtb GUEST.cfg [--format text|json|bin] [--domid N] "
+	  "[--xen 4.17|4.22] [-o OUT]" },
+	{ "xlcfg", cmd_xlcfg, "xlcfg HOST.dtb GUEST.cfg [--partial PATH]" },
 };
 
 static void usage(FILE *f)

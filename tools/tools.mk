@@ -4,5 +4,8 @@ tools_dtgen_SOURCES = \
 	%reldir%/cli.h \
 	%reldir%/cli-util.c \
 	%reldir%/dtgen.c \
-	%reldir%/cmd-inspect.c
+	%reldir%/cmd-inspect.c \
+	%reldir%/cli-domain.c \
+	%reldir%/cmd-fdt.c \
+	%reldir%/cmd-plan.c
 tools_dtgen_LDADD = lib/libdtgen.la $(FDT_LIBS)

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * xendtgen/domctl.h - the hypervisor plan of a finalized domain.
+ *
+ * The plan is the ordered list of operations the toolstack performs for
+ * the domain's passthrough devices, in Xen's required order: per device,
+ * iomem_permission then memory_mapping (at most 64 pages per call on
+ * Arm), then per IRQ irq_permission and bind_pt_irq (SPI, virtual ==
+ * physical), then assign_device for IOMMU-protected devices.  It is
+ * available three ways: typed records, a callback executor mirroring
+ * libxenctrl, and byte-exact struct xen_domctl encodings.
+ */
+#ifndef XENDTGEN_DOMCTL_H
+#define XENDTGEN_DOMCTL_H
+
+#include <xendtgen/domain.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Xen domctl command numbers (public domctl.h). */
+#define DTG_DOMCTL_IRQ_PERMISSION    19
+#define DTG_DOMCTL_IOMEM_PERMISSION  20
+#define DTG_DOMCTL_ASSIGN_DEVICE     37
+#define DTG_DOMCTL_BIND_PT_IRQ       38
+#define DTG_DOMCTL_MEMORY_MAPPING    39
+
+/* XEN_DOMCTL_INTERFACE_VERSION of the releases the encoder targets. */
+#define DTG_XEN_4_17_DOMCTL_VERSION 0x15
+#define DTG_XEN_4_22_DOMCTL_VERSION 0x18
+
+/* Size of one encoded struct xen_domctl. */
+#define DTG_DOMCTL_SIZE 144
+
+/* Pages per memory_mapping call on Arm (more fails with -E2BIG). */
+#define DTG_MEMORY_MAPPING_BATCH 64
+
+enum dtg_op_kind {
+	DTG_OP_IOMEM_PERMISSION,
+	DTG_OP_MEMORY_MAPPING,
+	DTG_OP_IRQ_PERMISSION,
+	DTG_OP_BIND_PT_IRQ,
+	DTG_OP_ASSIGN_DEVICE,
+};
+
+/* One operation of the plan. */
+struct dtg_op {
+	enum dtg_op_kind kind;
+	int device;                       /* passthrough device index */
+	union {
+		struct { uint64_t first_mfn, nr_mfns; bool allow; } iomem;
+		struct { uint64_t first_gfn, first_mfn, nr_mfns; bool add; } mapping;
+		struct { uint32_t pirq; bool allow; } irq;
+		struct { uint32_t machine_irq; uint16_t spi; } bind;
+		struct { const char *path; } assign;   /* host DT path */
+	} u;
+};
+
+/* Name of an op kind ("iomem_permission", ...). */
+const char *dtg_op_name(enum dtg_op_kind kind);
+
+/*
+ * The plan as typed records: fills up to `cap` ops and sets *n to the
+ * plan's length (-DTG_ENOSPACE if cap < *n).  Strings point into d.
+ */
+int dtg_plan_ops(const dtg_domain *d, struct dtg_op *ops, size_t cap,
+		 size_t *n);
+
+/*
+ * Callbacks mirroring libxenctrl (xc_domain_iomem_permission,
+ * xc_domain_memory_mapping, xc_domain_irq_permission,
+ * xc_domain_bind_pt_spi_irq, xc_assign_dt_device), so libxl passes thin
+ * wrappers.  Each returns 0 or a negative value, which stops the plan.
+ */
+struct dtg_xc_ops {
+	int (*iomem_permission)(void *opaque, uint32_t domid,
+				uint64_t first_mfn, uint64_t nr_mfns,
+				uint8_t allow_access);
+	int (*memory_mapping)(void *opaque, uint32_t domid,
+			      uint64_t first_gfn, uint64_t first_mfn,
+			      uint64_t nr_mfns, uint32_t add_mapping);
+	int (*irq_permission)(void *opaque, uint32_t domid, uint32_t pirq,
+			      bool allow_access);
+	int (*bind_pt_spi_irq)(void *opaque, uint32_t domid,
+			       uint32_t machine_irq, uint16_t spi);
+	int (*assign_dt_device)(void *opaque, uint32_t domid,
+				const char *path);
+};
+
+/*
+ * Run the plan for domain domid through ops.  Stops at the first failing
+ * callback: returns -DTG_ECALLBACK and *failed (if not NULL) is the index
+ * of the op that failed.
+ */
+int dtg_plan_execute(const dtg_domain *d, uint32_t domid,
+		     const struct dtg_xc_ops *ops, void *opaque,
+		     size_t *failed);
+
+/*
+ * Supplies the guest handle value (a pointer in the toolstack's address
+ * space, as a 64-bit integer) for assign_device's DT path.
+ */
+typedef uint64_t (*dtg_path_handle_fn)(void *opaque, const char *path);
+
+/*
+ * Encode the plan as struct xen_domctl records (DTG_DOMCTL_SIZE bytes
+ * each, back to back, little-endian) for the given interface version
+ * (DTG_XEN_4_17_DOMCTL_VERSION or DTG_XEN_4_22_DOMCTL_VERSION).
+ * handle_fn may be NULL (handles are then 0).
+ */
+int dtg_plan_encode(const dtg_domain *d, uint32_t interface_version,
+		    uint16_t domid, dtg_path_handle_fn handle_fn,
+		    void *opaque, void *buf, size_t size, size_t *needed);
+
+/* The plan as text (one op per line) or JSON (an array of objects). */
+int dtg_plan_text_alloc(const dtg_domain *d, char **out, size_t *len);
+int dtg_plan_json_alloc(const dtg_domain *d, char **out, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XENDTGEN_DOMCTL_H */

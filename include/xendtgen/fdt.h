@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * xendtgen/fdt.h - guest device-tree output from a finalized domain.
+ *
+ * Every writer here is a pure function of a finalized dtg_domain: calling
+ * it twice gives the same bytes, so libxl's build loop, which reruns its
+ * FDT writers whenever its buffer grows (-FDT_ERR_NOSPACE), can call it
+ * again safely.  Buffer-filling functions take the caller's buffer and
+ * size; -DTG_ENOSPACE means it was too small and *needed says how big it
+ * must be.  "_alloc" variants allocate (free with dtg_free()).
+ */
+#ifndef XENDTGEN_FDT_H
+#define XENDTGEN_FDT_H
+
+#include <xendtgen/domain.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The Xen partial device tree: /passthrough (simple-bus, ranges, 2/2
+ * cells) with one node per device carrying xen,reg and xen,path (or
+ * xen,force-assign-without-iommu), plus the generated fixed clocks.  Valid
+ * for xl.cfg device_tree= and for a dom0less multiboot,device-tree module.
+ */
+int dtg_fdt_partial(const dtg_domain *d, void *buf, size_t size,
+		    size_t *needed);
+int dtg_fdt_partial_alloc(const dtg_domain *d, void **out, size_t *size);
+
+/*
+ * Write the domain's guest nodes (clocks and devices, no xen,* property)
+ * into the caller's libfdt sequential-write tree, at the current
+ * position (between fdt_begin_node and fdt_end_node of the caller's
+ * parent node, typically "/passthrough" or the root).  Returns 0 or a
+ * negative DTG_E* code; -DTG_ENOSPACE when libfdt ran out of room.
+ */
+int dtg_fdt_write_nodes(const dtg_domain *d, void *sw_fdt);
+
+/*
+ * A complete guest DT as libxl builds it on Arm: root, chosen, cpus,
+ * psci, memory, GIC (phandle 65000), timer, hypervisor node, vpl011 when
+ * enabled, and the passthrough devices under /passthrough.  For guests
+ * whose DT is built ahead of time (Zephyr) and for checking with dtc.
+ */
+int dtg_fdt_guest(const dtg_domain *d, void *buf, size_t size,
+		  size_t *needed);
+int dtg_fdt_guest_alloc(const dtg_domain *d, void **out, size_t *size);
+
+/* One rule violation found by dtg_partial_check(). */
+struct dtg_partial_issue {
+	const char *node;      /* node path in the partial DT */
+	const char *property;  /* property at fault, or NULL */
+	const char *message;   /* "xen,path: /pl031@9999000 is not in the host DT" */
+};
+
+/* Called once per violation; a non-zero return stops the check. */
+typedef int (*dtg_partial_issue_fn)(void *opaque,
+				    const struct dtg_partial_issue *issue);
+
+/*
+ * Check a partial DT (generated or hand-written; name is used in
+ * messages) against Xen's rules (DESIGN §5) and against the host: the
+ * /passthrough node's shape, xen,reg triplets and their alignment,
+ * xen,path existence, interrupt-parent, IRQ collisions.  Calls fn for
+ * each violation (fn may be NULL).  Returns the number of violations
+ * (0 = valid) or a negative DTG_E* code when the blob itself is invalid.
+ */
+int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
+		      const void *partial, size_t size, const char *name,
+		      dtg_partial_issue_fn fn, void *opaque);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XENDTGEN_FDT_H */

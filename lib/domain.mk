@@ -1,0 +1,1 @@
+# lib/domain*, lib/finalize*, lib/config*: domain model, finalize, xl.cfg input

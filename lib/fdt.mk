@@ -1,0 +1,1 @@
+# lib/fdt-*: guest FDT emitters and the partial-DT checker

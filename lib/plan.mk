@@ -1,0 +1,1 @@
+# lib/plan-*, lib/xlcfg*: domctl plan and xl.cfg output

@@ -1,0 +1,1 @@
+# tests for the domain model and xl.cfg input

@@ -1,0 +1,1 @@
+# tests for the FDT emitters and the partial checker

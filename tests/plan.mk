@@ -1,0 +1,1 @@
+# tests for the domctl plan and xl.cfg output
