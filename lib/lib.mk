@@ -22,3 +22,4 @@ include lib/host.mk
 include lib/domain.mk
 include lib/fdt.mk
 include lib/plan.mk
+include lib/config.mk

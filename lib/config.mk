@@ -1,0 +1,4 @@
+# lib/config*: domain descriptions in xl.cfg syntax (parser, key appliers).
+lib_libdtgen_la_SOURCES += \
+	%reldir%/config-internal.h \
+	%reldir%/config-parse.c
