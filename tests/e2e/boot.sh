@@ -9,7 +9,7 @@
 # not stop the machine when its dom0less guests power off, so QEMU is stopped
 # once DONE-COUNT guest lines "E2E-DONE" or "Kernel panic" are in LOG (or
 # when the log has been quiet for E2E_QUIET seconds, default 60).
-# Prints the wall time and QEMU's peak resident memory; writes them to
+# LOG is left with CRs removed. Prints the wall time and QEMU's peak resident memory; writes them to
 # LOG.stats too ("wall_s=N peak_kb=N").
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -euo pipefail
@@ -70,6 +70,8 @@ fi
 rc=0
 wait "$runner" || rc=$?
 t1=$(date +%s.%N)
+# Guest consoles end lines with CR CR LF: keep plain LF for grep.
+tr -d '\r' < "$LOG" > "$WORK/log" && cat "$WORK/log" > "$LOG"
 wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 if [ -s "$WORK/time.txt" ]; then
     tv=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.txt")

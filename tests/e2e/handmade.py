@@ -133,7 +133,74 @@ def partial_for(host, devices):
     return t
 
 
+def guest_dt(argv):
+    """handmade.py guest-dt HOST.dtb GUEST.cfg -o OUT.dtb: a model of the DT
+    Xen 4.17 builds for a dom0less domU (prepare_dtb_domU), written from the
+    DT Xen was seen to build here. linux,initrd-* are left out: Xen's domain
+    builder chooses the ramdisk address at load time."""
+    ap = argparse.ArgumentParser(prog="handmade.py guest-dt")
+    ap.add_argument("host")
+    ap.add_argument("cfg")
+    ap.add_argument("-o", required=True)
+    a = ap.parse_args(argv)
+    host = fdt.load(a.host)
+    c = parse_cfg(a.cfg)
+    t = fdt.Tree()
+    r = t.root
+    r.set_cells("#address-cells", 2)
+    r.set_cells("#size-cells", 2)
+    r.add("chosen").set_str("bootargs", c.get("cmdline", c.get("extra", "")))
+    psci = r.add("psci")
+    psci.set_str("compatible", "arm,psci-1.0", "arm,psci-0.2", "arm,psci")
+    psci.set_str("method", "hvc")
+    psci.set_cells("cpu_off", 1)
+    psci.set_cells("cpu_on", 2)
+    cpus = r.add("cpus")
+    cpus.set_cells("#address-cells", 1)
+    cpus.set_cells("#size-cells", 0)
+    hcpu = [n for n in host.find("/cpus").children if n.name.startswith("cpu@")][0]
+    for i in range(int(c.get("vcpus", 1))):
+        cpu = cpus.add("cpu@%x" % i)
+        cpu.props["compatible"] = hcpu.props["compatible"]
+        cpu.set_str("device_type", "cpu")
+        cpu.set_cells("reg", i)
+        cpu.set_str("enable-method", "psci")
+    mem = int(c.get("memory", 128)) << 20
+    m = r.add("memory@40000000")
+    m.set_str("device_type", "memory")
+    m.set_cells("reg", 0, 0x40000000, mem >> 32, mem & 0xFFFFFFFF)
+    devs = [kv(e) for e in c.get("dt_passthrough", [])]
+    if devs:
+        pt = partial_for(host, devs).find("/passthrough")
+        for _, n in pt.walk():
+            for k in [k for k in n.props if k.startswith("xen,")]:
+                del n.props[k]
+        r.children.append(pt)
+    gic = r.add("interrupt-controller@3001000")
+    gic.set_cells("#address-cells", 0)
+    gic.set_cells("#interrupt-cells", 3)
+    gic.set_empty("interrupt-controller")
+    gic.set_str("compatible", "arm,gic-v3")
+    gic.set_cells("reg", 0, 0x3001000, 0, 0x10000, 0, 0x3020000, 0, 0x1000000)
+    gic.set_cells("linux,phandle", GUEST_PHANDLE_GIC)
+    gic.set_cells("phandle", GUEST_PHANDLE_GIC)
+    tm = r.add("timer")
+    tm.set_str("compatible", "arm,armv8-timer")
+    tm.set_cells("interrupts", 1, 13, 0xF08, 1, 14, 0xF08, 1, 11, 0xF08)
+    tm.set_cells("interrupt-parent", GUEST_PHANDLE_GIC)
+    if int(c.get("vpl011", 0)):
+        u = r.add("sbsa-uart@22000000")
+        u.set_str("compatible", "arm,sbsa-uart")
+        u.set_cells("reg", 0, 0x22000000, 0, 0x1000)
+        u.set_cells("interrupts", 0, 0, 0xF04)
+        u.set_cells("interrupt-parent", GUEST_PHANDLE_GIC)
+        u.set_cells("current-speed", 115200)
+    fdt.save(t, a.o)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "guest-dt":
+        return guest_dt(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("host")
     ap.add_argument("cfgs", nargs="+")
