@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/host-load.c - loading a host DTB: validation (fdt_check_full plus
+ * structural checks of the whole tree), the node index (parents, device
+ * flags), the phandle index, and the basic node accessors.
+ *
+ * Structural checks (failing the load, naming file, node and property):
+ *   #address-cells: 4 bytes, at most 4 (Linux OF_MAX_ADDR_CELLS), and
+ *   #size-cells: 4 bytes, at most 2 (sizes are 64-bit), wherever they are
+ *   used: on the parent of a node with reg or ranges, on a node with
+ *   ranges or interrupt-map;
+ *   reg: a whole number of (parent #address-cells + #size-cells) entries;
+ *   phandle: unique;
+ *   interrupt-parent: no cycle in the of_irq_find_parent walk;
+ *   tree depth at most DTG_HOST_MAX_DEPTH.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "host-internal.h"
+
+static void host_free_mem(const struct dtg_alloc_ops *m, void *p)
+{
+	if (p)
+		m->free(m->opaque, p);
+}
+
+void dtg_host_free(dtg_host *host)
+{
+	struct dtg_alloc_ops m;
+
+	if (!host)
+		return;
+	m = host->mem;
+	host_free_mem(&m, host->fdt);
+	host_free_mem(&m, host->name);
+	host_free_mem(&m, host->nodes);
+	host_free_mem(&m, host->phandles);
+	host_free_mem(&m, host);
+}
+
+const void *dtg_host_fdt(const dtg_host *host)
+{
+	return host->fdt;
+}
+
+size_t dtg_host_fdt_size(const dtg_host *host)
+{
+	return host->size;
+}
+
+const char *dtg_host_name(const dtg_host *host)
+{
+	return host->name;
+}
+
+int dtg_host_node_index(const dtg_host *host, int offset)
+{
+	size_t lo = 0, hi = host->nnodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int o = host->nodes[mid].offset;
+
+		if (o == offset)
+			return (int)mid;
+		if (o < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int dtg_host_parent_offset(const dtg_host *host, int offset)
+{
+	int i = dtg_host_node_index(host, offset);
+
+	if (i < 0 || host->nodes[i].parent < 0)
+		return -DTG_ENOTFOUND;
+	return host->nodes[host->nodes[i].parent].offset;
+}
+
+int dtg_host_get_u32(const dtg_host *host, int offset, const char *prop,
+		     uint32_t *val)
+{
+	int len;
+	const void *p = fdt_getprop(host->fdt, offset, prop, &len);
+
+	if (!p)
+		return -DTG_ENOTFOUND;
+	if (len != 4)
+		return -DTG_ECELLS;
+	*val = dtg_be32(p);
+	return 0;
+}
+
+uint32_t dtg_host_addr_cells(const dtg_host *host, int offset)
+{
+	uint32_t v;
+
+	return dtg_host_get_u32(host, offset, "#address-cells", &v) ? 2 : v;
+}
+
+uint32_t dtg_host_size_cells(const dtg_host *host, int offset)
+{
+	uint32_t v;
+
+	return dtg_host_get_u32(host, offset, "#size-cells", &v) ? 1 : v;
+}
+
+static void path_rec(const dtg_host *host, int idx, struct dtg_buf *b)
+{
+	const char *name;
+	int len;
+
+	if (host->nodes[idx].parent < 0)
+		return;
+	path_rec(host, host->nodes[idx].parent, b);
+	name = fdt_get_name(host->fdt, host->nodes[idx].offset, &len);
+	dtg_buf_put(b, "/", 1);
+	if (name && len > 0)
+		dtg_buf_put(b, name, (size_t)len);
+}
+
+void dtg_host_path_buf(const dtg_host *host, int offset, struct dtg_buf *b)
+{
+	int idx = dtg_host_node_index(host, offset);
+
+	if (idx < 0) {
+		dtg_buf_puts(b, "<bad offset>");
+		return;
+	}
+	if (host->nodes[idx].parent < 0)
+		dtg_buf_put(b, "/", 1);
+	else
+		path_rec(host, idx, b);
+}
+
+const char *dtg_host_path(const dtg_host *host, int offset, char *buf,
+			  size_t size)
+{
+	int idx = dtg_host_node_index(host, offset);
+	int chain[DTG_HOST_MAX_DEPTH + 1], n = 0;
+	size_t len = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (idx < 0) {
+		snprintf(buf, size, "<bad offset>");
+		return buf;
+	}
+	for (; idx >= 0 && host->nodes[idx].parent >= 0 &&
+	       n < DTG_HOST_MAX_DEPTH; idx = host->nodes[idx].parent)
+		chain[n++] = idx;
+	if (!n) {
+		snprintf(buf, size, "/");
+		return buf;
+	}
+	while (n--) {
+		int nl;
+		const char *name = fdt_get_name(host->fdt,
+						host->nodes[chain[n]].offset, &nl);
+		if (!name || nl < 0)
+			nl = 0;
+		if (len + 1 + (size_t)nl + 1 > size)
+			break;
+		buf[len++] = '/';
+		memcpy(buf + len, name, (size_t)nl);
+		len += (size_t)nl;
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+bool dtg_host_is_compatible(const dtg_host *host, int offset, const char *s)
+{
+	return fdt_node_check_compatible(host->fdt, offset, s) == 0;
+}
+
+const char *dtg_host_string_index(const dtg_host *host, int offset,
+				  const char *prop, int idx)
+{
+	int len;
+
+	if (idx < 0)
+		return NULL;
+	return fdt_stringlist_get(host->fdt, offset, prop, idx, &len);
+}
+
+bool dtg_host_is_pci_bus(const dtg_host *host, int offset)
+{
+	const char *name, *type;
+	int len, tlen;
+
+	name = fdt_get_name(host->fdt, offset, &len);
+	if (name && len >= 4 && !strncmp(name, "pcie", 4) &&
+	    (len == 4 || name[4] == '@'))
+		return true;
+	if (dtg_host_addr_cells(host, offset) != 3)
+		return false;
+	type = fdt_getprop(host->fdt, offset, "device_type", &tlen);
+	if (!type || tlen <= 0 || type[tlen - 1] != '\0')
+		return false;
+	return !strcmp(type, "pci") || !strcmp(type, "pciex");
+}
+
+int dtg_host_phandle_offset(const dtg_host *host, uint32_t phandle)
+{
+	size_t lo = 0, hi = host->nphandles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t p = host->phandles[mid].phandle;
+
+		if (p == phandle)
+			return host->phandles[mid].offset;
+		if (p < phandle)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -DTG_ENOTFOUND;
+}
+
+int dtg_host_path_offset(const dtg_host *host, const char *path)
+{
+	int off;
+
+	if (!path || !*path)
+		return -DTG_ENOTFOUND;
+	off = fdt_path_offset(host->fdt, path);
+	return off < 0 ? -DTG_ENOTFOUND : off;
+}
+
+int dtg_host_next_device(const dtg_host *host, int offset)
+{
+	size_t i = 0;
+
+	if (offset >= 0) {
+		int idx = dtg_host_node_index(host, offset);
+		if (idx < 0)
+			return -DTG_ENOTFOUND;
+		i = (size_t)idx + 1;
+	}
+	for (; i < host->nnodes; i++)
+		if (host->nodes[i].flags & DTG_HOST_NODE_DEVICE)
+			return host->nodes[i].offset;
+	return -DTG_ENOTFOUND;
+}
+
+/* ---- loading ---- */
+
+static int cmp_phandle(const void *a, const void *b)
+{
+	const struct dtg_host_phandle *x = a, *y = b;
+
+	if (x->phandle != y->phandle)
+		return x->phandle < y->phandle ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int check_cells_prop(dtg_ctx *ctx, dtg_host *h, int off,
+			    const char *prop, uint32_t max)
+{
+	int len;
+	const void *p = fdt_getprop(h->fdt, off, prop, &len);
+	char path[512];
+
+	if (!p)
+		return 0;
+	if (len != 4)
+		return dtg_error(ctx, DTG_ECELLS, "%s: %s: %s: %d bytes, expected 4",
+				 h->name, dtg_host_path(h, off, path, sizeof(path)),
+				 prop, len);
+	if (dtg_be32(p) > max)
+		return dtg_error(ctx, DTG_ECELLS, "%s: %s: %s: %u is more than %u",
+				 h->name, dtg_host_path(h, off, path, sizeof(path)),
+				 prop, dtg_be32(p), max);
+	return 0;
+}
+
+static int check_cells(dtg_ctx *ctx, dtg_host *h, int off)
+{
+	int r = check_cells_prop(ctx, h, off, "#address-cells",
+				 DTG_HOST_MAX_ADDR_CELLS);
+	return r ? r : check_cells_prop(ctx, h, off, "#size-cells",
+					DTG_HOST_MAX_SIZE_CELLS);
+}
+
+/* Nodes visited in order; checks that only need the node and its parent. */
+static int index_nodes(dtg_ctx *ctx, dtg_host *h)
+{
+	int stack[DTG_HOST_MAX_DEPTH + 1];
+	size_t cap = 0, ncap = 0;
+	int off, depth = 0, r;
+	char path[512];
+
+	for (off = 0; off >= 0; off = fdt_next_node(h->fdt, off, &depth)) {
+		struct dtg_host_node *n;
+		int idx = (int)h->nnodes, len;
+		const void *p;
+		uint32_t ph;
+
+		if (depth < 0)
+			break;
+		if (depth > DTG_HOST_MAX_DEPTH)
+			return dtg_error(ctx, DTG_EBADDTB,
+					 "%s: %s: tree deeper than %d levels",
+					 h->name, dtg_host_path(h,
+					 h->nodes[stack[DTG_HOST_MAX_DEPTH]].offset,
+					 path, sizeof(path)), DTG_HOST_MAX_DEPTH);
+		{
+			void *a = h->nodes;
+			struct dtg_alloc_ops *m = &h->mem;
+			if (h->nnodes + 1 > cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				void *np = m->realloc(m->opaque, a, nc * sizeof(*h->nodes));
+				if (!np)
+					return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", h->name);
+				h->nodes = np;
+				cap = nc;
+			}
+		}
+		n = &h->nodes[h->nnodes++];
+		n->offset = off;
+		n->parent = depth ? stack[depth - 1] : -1;
+		n->flags = 0;
+		stack[depth] = idx;
+
+		/* Cells are checked where they are used: a bus whose child
+		 * has reg, a node with ranges or interrupt-map (real trees
+		 * carry stray values elsewhere, e.g. gpio-keys with
+		 * #address-cells = <7>). */
+		p = fdt_getprop(h->fdt, off, "reg", &len);
+		if (depth > 0 && (p || fdt_getprop(h->fdt, off, "ranges", NULL))) {
+			r = check_cells(ctx, h, h->nodes[n->parent].offset);
+			if (r)
+				return r;
+		}
+		if (fdt_getprop(h->fdt, off, "ranges", NULL) ||
+		    fdt_getprop(h->fdt, off, "interrupt-map", NULL)) {
+			r = check_cells(ctx, h, off);
+			if (r)
+				return r;
+		}
+		if (p && depth > 0) {
+			int poff = h->nodes[n->parent].offset;
+			uint32_t na = dtg_host_addr_cells(h, poff);
+			uint32_t ns = dtg_host_size_cells(h, poff);
+			uint32_t ent = (na + ns) * 4;
+
+			if (len > 0 && (ent == 0 || (uint32_t)len % ent))
+				return dtg_error(ctx, DTG_ECELLS,
+						 "%s: %s: reg: %d bytes is not a multiple of %u (#address-cells %u + #size-cells %u)",
+						 h->name, dtg_host_path(h, off, path, sizeof(path)),
+						 len, ent, na, ns);
+		}
+
+		if (depth > 0 && (p || fdt_getprop(h->fdt, off, "interrupts", NULL) ||
+				  fdt_getprop(h->fdt, off, "interrupts-extended", NULL))) {
+			const char *top = fdt_get_name(h->fdt,
+						       h->nodes[stack[1]].offset, &len);
+			bool skip = top && ((len >= 4 && !strncmp(top, "cpus", 4) &&
+					     (len == 4 || top[4] == '@')) ||
+					    !strncmp(top, "memory", 6) ||
+					    (len >= 6 && !strncmp(top, "chosen", 6) &&
+					     (len == 6 || top[6] == '@')));
+			if (!skip)
+				n->flags |= DTG_HOST_NODE_DEVICE;
+		}
+
+		ph = fdt_get_phandle(h->fdt, off);
+		if (ph && ph != (uint32_t)-1) {
+			if (h->nphandles + 1 > ncap) {
+				size_t nc = ncap ? ncap * 2 : 32;
+				void *np = h->mem.realloc(h->mem.opaque, h->phandles,
+							  nc * sizeof(*h->phandles));
+				if (!np)
+					return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", h->name);
+				h->phandles = np;
+				ncap = nc;
+			}
+			h->phandles[h->nphandles].phandle = ph;
+			h->phandles[h->nphandles].offset = off;
+			h->nphandles++;
+		}
+	}
+	if (off < 0 && off != -FDT_ERR_NOTFOUND)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: %s", h->name,
+				 fdt_strerror(off));
+	return 0;
+}
+
+static int check_phandles(dtg_ctx *ctx, dtg_host *h)
+{
+	char p1[512], p2[512];
+
+	if (h->nphandles > 1)
+		qsort(h->phandles, h->nphandles, sizeof(*h->phandles), cmp_phandle);
+	for (size_t i = 1; i < h->nphandles; i++)
+		if (h->phandles[i].phandle == h->phandles[i - 1].phandle)
+			return dtg_error(ctx, DTG_EDUPLICATE,
+					 "%s: %s: phandle: 0x%x is also the phandle of %s",
+					 h->name,
+					 dtg_host_path(h, h->phandles[i].offset, p1, sizeof(p1)),
+					 h->phandles[i].phandle,
+					 dtg_host_path(h, h->phandles[i - 1].offset, p2, sizeof(p2)));
+	return 0;
+}
+
+/* An interrupt-parent chain that never reaches #interrupt-cells. */
+static int check_irq_cycles(dtg_ctx *ctx, dtg_host *h)
+{
+	char path[512], why[256];
+
+	for (size_t i = 0; i < h->nnodes; i++) {
+		int off = h->nodes[i].offset;
+
+		if (!fdt_getprop(h->fdt, off, "interrupt-parent", NULL))
+			continue;
+		if (dtg_host_irq_parent(h, off, why, sizeof(why)) == -DTG_ELOOP)
+			return dtg_error(ctx, DTG_ELOOP, "%s: %s: interrupt-parent: %s",
+					 h->name, dtg_host_path(h, off, path, sizeof(path)),
+					 why);
+	}
+	return 0;
+}
+
+int dtg_host_load(dtg_ctx *ctx, const void *blob, size_t size,
+		  const char *name, dtg_host **out)
+{
+	dtg_host *h;
+	int r;
+
+	if (!out)
+		return dtg_error(ctx, DTG_EINVAL, "dtg_host_load: no output");
+	*out = NULL;
+	if (!name)
+		name = "host.dtb";
+	if (!blob)
+		return dtg_error(ctx, DTG_EINVAL, "%s: no blob", name);
+	if (size < sizeof(struct fdt_header) || size > INT32_MAX)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: %zu bytes is not a device tree blob",
+				 name, size);
+	r = fdt_check_full(blob, size);
+	if (r)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: invalid device tree blob: %s",
+				 name, fdt_strerror(r));
+
+	h = dtg_zalloc(ctx, sizeof(*h));
+	if (!h)
+		return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", name);
+	if (ctx) {
+		h->mem = ctx->mem;
+	} else {
+		dtg_ctx *tmp;
+		/* no context: plain malloc, same as dtg_alloc(NULL, ...) */
+		if (dtg_ctx_new(&tmp, NULL)) {
+			free(h);
+			return -DTG_ENOMEM;
+		}
+		h->mem = tmp->mem;
+		dtg_ctx_free(tmp);
+	}
+	h->size = fdt_totalsize(blob);
+	h->fdt = dtg_alloc(ctx, h->size);
+	h->name = dtg_strdup(ctx, name);
+	if (!h->fdt || !h->name) {
+		dtg_host_free(h);
+		return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", name);
+	}
+	memcpy(h->fdt, blob, h->size);
+
+	r = index_nodes(ctx, h);
+	if (!r)
+		r = check_phandles(ctx, h);
+	if (!r)
+		r = check_irq_cycles(ctx, h);
+	if (r) {
+		dtg_host_free(h);
+		return r;
+	}
+	/* Trim the index to its size (memory goal: model < 4x the DTB). */
+	if (h->nnodes) {
+		void *p = h->mem.realloc(h->mem.opaque, h->nodes,
+					 h->nnodes * sizeof(*h->nodes));
+		if (p)
+			h->nodes = p;
+	}
+	*out = h;
+	return 0;
+}
