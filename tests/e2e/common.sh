@@ -60,12 +60,13 @@ have_dtgen() {
     [ -x "$DTGEN" ] && "$DTGEN" "$1" --help >/dev/null 2>&1
 }
 
-# stand_in WHAT: note (or, with E2E_REQUIRE_DTGEN=1, fail) a missing command.
+# stand_in WHAT [INSTEAD]: note (or, with E2E_REQUIRE_DTGEN=1, fail) a
+# missing dtgen command.
 stand_in() {
     if [ "${E2E_REQUIRE_DTGEN:-0}" = 1 ]; then
         fail "dtgen $1 is not available and E2E_REQUIRE_DTGEN=1"
     else
-        say "NOTE: dtgen $1 not available: using the hand-made stand-in (tests/e2e/handmade.py)"
+        say "NOTE: dtgen $1 not available: ${2:-using the hand-made stand-in (tests/e2e/handmade.py)}"
     fi
 }
 
