@@ -1,6 +1,261 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tools/cmd-plan.c - placeholder until the plan emitters land. */
+/*
+ * tools/cmd-plan.c - `dtgen plan` (the domctl plan as text, JSON or
+ * struct xen_domctl records) and `dtgen xlcfg` (the xl.cfg lines).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xendtgen/config.h>
+#include <xendtgen/domctl.h>
+
 #include "cli.h"
-static int not_yet(const char *what) { fprintf(stderr, "dtgen: %s: not built yet\n", what); return CLI_FAIL; }
-int cmd_plan(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_xlcfg(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
+
+/* Xen reserves domain IDs from DOMID_FIRST_RESERVED (0x7ff0) up. */
+#define CLI_DOMID_MAX 0x7fefUL
+
+enum plan_format { FMT_TEXT, FMT_JSON, FMT_BIN };
+
+static void plan_usage(FILE *f)
+{
+	fprintf(f, "usage: dtgen plan HOST.dtb GUEST.cfg [--format text|json|bin] "
+		   "[--domid N] [--xen 4.17|4.22] [-o OUT]\n"
+		   "  bin: struct xen_domctl records (%d bytes each, little-endian);\n"
+		   "  assign_device path handles are 0 (a file carries no pointers)\n",
+		DTG_DOMCTL_SIZE);
+}
+
+static void xlcfg_usage(FILE *f)
+{
+	fprintf(f, "usage: dtgen xlcfg HOST.dtb GUEST.cfg [--partial PATH] [-o OUT]\n");
+}
+
+/* The value after option argv[*i], or NULL (usage error) if missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *cmd)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "dtgen: %s: option '%s' needs a value\n", cmd,
+			argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static bool parse_domid(const char *s, uint16_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || v > CLI_DOMID_MAX)
+		return false;
+	*out = (uint16_t)v;
+	return true;
+}
+
+/* Load the host and finalized domain; prints the error on failure. */
+static struct dtg_domain *load(dtg_ctx *ctx, const char *dtb,
+			       const char *cfg, dtg_host **host)
+{
+	struct dtg_domain *d;
+
+	*host = cli_load_host(ctx, dtb);
+	if (!*host)
+		return NULL;
+	d = cli_load_domain(ctx, *host, cfg);
+	if (!d) {
+		dtg_host_free(*host);
+		*host = NULL;
+	}
+	return d;
+}
+
+static int render_plan(struct dtg_domain *d, enum plan_format fmt,
+		       uint32_t version, uint16_t domid, char **out,
+		       size_t *len)
+{
+	size_t need = 0;
+	int r;
+
+	if (fmt == FMT_TEXT)
+		return dtg_plan_text_alloc(d, out, len);
+	if (fmt == FMT_JSON)
+		return dtg_plan_json_alloc(d, out, len);
+	r = dtg_plan_encode(d, version, domid, NULL, NULL, NULL, 0, &need);
+	if (r && r != -DTG_ENOSPACE)
+		return r;
+	/* At least one byte so an empty plan still yields a buffer. */
+	*out = malloc(need ? need : 1);
+	if (!*out)
+		return -DTG_ENOMEM;
+	r = dtg_plan_encode(d, version, domid, NULL, NULL, *out, need, &need);
+	if (r) {
+		free(*out);
+		*out = NULL;
+		return r;
+	}
+	*len = need;
+	return 0;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	const char *pos[2] = { NULL, NULL }, *outpath = "-";
+	enum plan_format fmt = FMT_TEXT;
+	uint32_t version = DTG_XEN_4_22_DOMCTL_VERSION;
+	uint16_t domid = 1;
+	int npos = 0, status = CLI_OK, r;
+	bool opts = true;
+	struct dtg_domain *d;
+	dtg_host *host;
+	dtg_ctx *ctx;
+	char *out = NULL;
+	size_t len = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (opts && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			plan_usage(stdout);
+			return CLI_OK;
+		} else if (opts && !strcmp(a, "--")) {
+			opts = false;
+		} else if (opts && !strcmp(a, "--format")) {
+			if (!(v = opt_value(argc, argv, &i, "plan")))
+				return CLI_USAGE;
+			if (!strcmp(v, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(v, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(v, "bin"))
+				fmt = FMT_BIN;
+			else {
+				fprintf(stderr, "dtgen: plan: unknown format '%s' (text, json or bin)\n", v);
+				return CLI_USAGE;
+			}
+		} else if (opts && !strcmp(a, "--domid")) {
+			if (!(v = opt_value(argc, argv, &i, "plan")))
+				return CLI_USAGE;
+			if (!parse_domid(v, &domid)) {
+				fprintf(stderr, "dtgen: plan: bad domain ID '%s' (0..%lu)\n",
+					v, CLI_DOMID_MAX);
+				return CLI_USAGE;
+			}
+		} else if (opts && !strcmp(a, "--xen")) {
+			if (!(v = opt_value(argc, argv, &i, "plan")))
+				return CLI_USAGE;
+			if (!strcmp(v, "4.17"))
+				version = DTG_XEN_4_17_DOMCTL_VERSION;
+			else if (!strcmp(v, "4.22"))
+				version = DTG_XEN_4_22_DOMCTL_VERSION;
+			else {
+				fprintf(stderr, "dtgen: plan: unsupported Xen version '%s' (4.17 or 4.22)\n", v);
+				return CLI_USAGE;
+			}
+		} else if (opts && !strcmp(a, "-o")) {
+			if (!(outpath = opt_value(argc, argv, &i, "plan")))
+				return CLI_USAGE;
+		} else if (opts && a[0] == '-' && a[1]) {
+			fprintf(stderr, "dtgen: plan: unknown option '%s'\n", a);
+			plan_usage(stderr);
+			return CLI_USAGE;
+		} else if (npos < 2) {
+			pos[npos++] = a;
+		} else {
+			fprintf(stderr, "dtgen: plan: unexpected argument '%s'\n", a);
+			plan_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (npos != 2) {
+		plan_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!(ctx = cli_ctx_new()))
+		return CLI_FAIL;
+	d = load(ctx, pos[0], pos[1], &host);
+	if (!d) {
+		dtg_ctx_free(ctx);
+		return CLI_FAIL;
+	}
+	r = render_plan(d, fmt, version, domid, &out, &len);
+	if (r) {
+		cli_report(ctx, r);
+		status = CLI_FAIL;
+	} else if (cli_write_file(outpath, out, len)) {
+		status = CLI_FAIL;
+	}
+	if (fmt == FMT_BIN)
+		free(out);
+	else
+		dtg_free(ctx, out);
+	dtg_domain_free(d);
+	dtg_host_free(host);
+	dtg_ctx_free(ctx);
+	return status;
+}
+
+int cmd_xlcfg(int argc, char **argv)
+{
+	const char *pos[2] = { NULL, NULL }, *partial = NULL, *outpath = "-";
+	int npos = 0, status = CLI_OK, r;
+	bool opts = true;
+	struct dtg_domain *d;
+	dtg_host *host;
+	dtg_ctx *ctx;
+	char *out = NULL;
+	size_t len = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			xlcfg_usage(stdout);
+			return CLI_OK;
+		} else if (opts && !strcmp(a, "--")) {
+			opts = false;
+		} else if (opts && !strcmp(a, "--partial")) {
+			if (!(partial = opt_value(argc, argv, &i, "xlcfg")))
+				return CLI_USAGE;
+		} else if (opts && !strcmp(a, "-o")) {
+			if (!(outpath = opt_value(argc, argv, &i, "xlcfg")))
+				return CLI_USAGE;
+		} else if (opts && a[0] == '-' && a[1]) {
+			fprintf(stderr, "dtgen: xlcfg: unknown option '%s'\n", a);
+			xlcfg_usage(stderr);
+			return CLI_USAGE;
+		} else if (npos < 2) {
+			pos[npos++] = a;
+		} else {
+			fprintf(stderr, "dtgen: xlcfg: unexpected argument '%s'\n", a);
+			xlcfg_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (npos != 2) {
+		xlcfg_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!(ctx = cli_ctx_new()))
+		return CLI_FAIL;
+	d = load(ctx, pos[0], pos[1], &host);
+	if (!d) {
+		dtg_ctx_free(ctx);
+		return CLI_FAIL;
+	}
+	r = dtg_xlcfg_alloc(d, partial, &out, &len);
+	if (r) {
+		cli_report(ctx, r);
+		status = CLI_FAIL;
+	} else if (cli_write_file(outpath, out, len)) {
+		status = CLI_FAIL;
+	}
+	dtg_free(ctx, out);
+	dtg_domain_free(d);
+	dtg_host_free(host);
+	dtg_ctx_free(ctx);
+	return status;
+}
