@@ -23,3 +23,4 @@ include lib/domain.mk
 include lib/fdt.mk
 include lib/plan.mk
 include lib/config.mk
+include lib/viommu.mk

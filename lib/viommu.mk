@@ -1,0 +1,6 @@
+# lib/viommu-*, lib/virtio-mmio.c: virtual IOMMUs, vMasterID binding,
+# partial-DT completion, proposed-ABI profiles, grant-DMA virtio.
+lib_libdtgen_la_SOURCES += \
+	%reldir%/viommu-model.c \
+	%reldir%/viommu-bind.c
+xendtgeninclude_HEADERS += include/xendtgen/viommu.h
