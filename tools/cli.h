@@ -54,5 +54,6 @@ int cmd_guest_dt(int argc, char **argv);
 int cmd_check_partial(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_xlcfg(int argc, char **argv);
+int cmd_dom0less(int argc, char **argv);
 
 #endif

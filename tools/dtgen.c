@@ -25,6 +25,9 @@ static const struct command commands[] = {
 	  "plan HOST.dtb GUEST.cfg [--format text|json|bin] [--domid N] "
 	  "[--xen 4.17|4.22] [-o OUT]" },
 	{ "xlcfg", cmd_xlcfg, "xlcfg HOST.dtb GUEST.cfg [--partial PATH]" },
+	{ "dom0less", cmd_dom0less,
+	  "dom0less HOST.dtb GUEST.cfg... -o DIR [--xen-bootargs ARGS] "
+	  "[--load-base ADDR] [--xen XEN_IMAGE]" },
 };
 
 static void usage(FILE *f)

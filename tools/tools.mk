@@ -7,5 +7,6 @@ tools_dtgen_SOURCES = \
 	%reldir%/cmd-inspect.c \
 	%reldir%/cli-domain.c \
 	%reldir%/cmd-fdt.c \
-	%reldir%/cmd-plan.c
+	%reldir%/cmd-plan.c \
+	%reldir%/cmd-dom0less.c
 tools_dtgen_LDADD = lib/libdtgen.la $(FDT_LIBS)

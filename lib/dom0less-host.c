@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/dom0less-host.c - the edited host DTB of a dom0less system, as
+ * Xen's docs/misc/arm/device-tree/booting.txt describes it: /chosen cells
+ * and xen,xen-bootargs, a "xen,domain" node per guest with its modules,
+ * and xen,passthrough on every host node a guest gets.
+ */
+#include <stdio.h>
+#include <libfdt.h>
+
+#include "dom0less-internal.h"
+
+static int fdt_fail(struct dtg_dom0less *b, int err, const char *node,
+		    const char *prop)
+{
+	return dtg_error(b->ctx, DTG_EBADDTB, "%s: %s: %s: %s",
+			 dtg_host_name(b->host), node, prop, fdt_strerror(err));
+}
+
+static int setprop_u32(void *fdt, int node, const char *name, uint32_t v)
+{
+	return fdt_setprop_u32(fdt, node, name, v);
+}
+
+/* reg = <addr size> in 2/2 cells. */
+static int setprop_reg64(void *fdt, int node, uint64_t addr, uint64_t size)
+{
+	fdt64_t v[2] = { cpu_to_fdt64(addr), cpu_to_fdt64(size) };
+
+	return fdt_setprop(fdt, node, "reg", v, sizeof(v));
+}
+
+/*
+ * The default Xen command line: the console is the host's stdout-path
+ * (without its ":options" part), which Xen's dtuart accepts as path or
+ * alias.
+ */
+static void default_bootargs(const void *fdt, char *buf, size_t size)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *sp = chosen >= 0 ?
+		fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
+
+	if (!sp)
+		sp = chosen >= 0 ?
+			fdt_getprop(fdt, chosen, "linux,stdout-path", NULL) : NULL;
+	if (sp && *sp) {
+		size_t n = strcspn(sp, ":");
+		snprintf(buf, size, "console=dtuart dtuart=%.*s", (int)n, sp);
+	} else {
+		snprintf(buf, size, "console=dtuart");
+	}
+}
+
+static int add_module(struct dtg_dom0less *b, void *fdt, int dom,
+		      const struct dtg_dom0less_module *m, const char *bootargs)
+{
+	static const char kernel[] = "multiboot,kernel\0multiboot,module";
+	static const char ramdisk[] = "multiboot,ramdisk\0multiboot,module";
+	static const char devtree[] = "multiboot,device-tree\0multiboot,module";
+	char name[32];
+	int node, r;
+
+	snprintf(name, sizeof(name), "module@%llx", (unsigned long long)m->addr);
+	node = fdt_add_subnode(fdt, dom, name);
+	if (node < 0)
+		return node;
+	switch (m->kind) {
+	case DTG_MODULE_KERNEL:
+		r = fdt_setprop(fdt, node, "compatible", kernel, sizeof(kernel));
+		break;
+	case DTG_MODULE_RAMDISK:
+		r = fdt_setprop(fdt, node, "compatible", ramdisk, sizeof(ramdisk));
+		break;
+	default:
+		r = fdt_setprop(fdt, node, "compatible", devtree, sizeof(devtree));
+		break;
+	}
+	if (!r)
+		r = setprop_reg64(fdt, node, m->addr, m->size);
+	if (!r && m->kind == DTG_MODULE_KERNEL && bootargs)
+		r = fdt_setprop_string(fdt, node, "bootargs", bootargs);
+	return r;
+}
+
+static int add_domain(struct dtg_dom0less *b, void *fdt, int chosen, size_t gi)
+{
+	const struct dtg_dom0less_gstate *gs = &b->guest[gi];
+	struct dtg_domain_info info;
+	int dom, r;
+
+	dtg_domain_get_info(gs->g.domain, &info);
+	dom = fdt_add_subnode(fdt, chosen, gs->name);
+	if (dom < 0)
+		return dom;
+	r = fdt_setprop_string(fdt, dom, "compatible", "xen,domain");
+	r = r ? r : setprop_u32(fdt, dom, "#address-cells", 2);
+	r = r ? r : setprop_u32(fdt, dom, "#size-cells", 2);
+	/* memory is in KiB, as a 64-bit number */
+	r = r ? r : fdt_setprop_u64(fdt, dom, "memory", info.memory_mib * 1024);
+	r = r ? r : setprop_u32(fdt, dom, "cpus", info.vcpus);
+	if (!r && info.vpl011)
+		r = fdt_setprop_empty(fdt, dom, "vpl011");
+	if (!r && gs->iommu)
+		r = fdt_setprop_string(fdt, dom, "passthrough", "enabled");
+	if (!r && dtg_domain_pt_count(gs->g.domain) && info.nr_spis)
+		r = setprop_u32(fdt, dom, "nr_spis", info.nr_spis);
+	if (!r && gs->g.direct_map)
+		r = fdt_setprop_empty(fdt, dom, "direct-map");
+	if (!r && gs->g.nstatic_mem) {
+		r = setprop_u32(fdt, dom, "#xen,static-mem-address-cells", 2);
+		r = r ? r : setprop_u32(fdt, dom, "#xen,static-mem-size-cells", 2);
+		for (size_t i = 0; !r && i < gs->g.nstatic_mem; i++) {
+			fdt64_t v[2] = { cpu_to_fdt64(gs->g.static_mem[i][0]),
+					 cpu_to_fdt64(gs->g.static_mem[i][1]) };
+			r = fdt_appendprop(fdt, dom, "xen,static-mem", v,
+					   sizeof(v));
+		}
+	}
+	if (!r && gs->g.llc_colors)
+		r = fdt_setprop_string(fdt, dom, "llc-colors", gs->g.llc_colors);
+	for (size_t i = 0; !r && i < b->nmodule; i++)
+		if (b->module[i].guest == gi)
+			r = add_module(b, fdt, dom, &b->module[i], info.cmdline);
+	return r;
+}
+
+/* Every error below is a libfdt code; the caller turns it into a message. */
+static int mark_passthrough(struct dtg_dom0less *b, void *fdt)
+{
+	for (size_t gi = 0; gi < b->nguest; gi++) {
+		const dtg_domain *d = b->guest[gi].g.domain;
+
+		for (size_t i = 0; i < dtg_domain_pt_count(d); i++) {
+			struct dtg_pt_info pt;
+			int node, r;
+
+			dtg_domain_pt_info(d, i, &pt);
+			node = fdt_path_offset(fdt, pt.host_path);
+			if (node < 0)
+				return node;
+			r = fdt_setprop_empty(fdt, node, "xen,passthrough");
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* One attempt at the edit in a buffer of `size` bytes. */
+static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
+{
+	const void *host = dtg_host_fdt(b->host);
+	char args[512];
+	int chosen, r;
+
+	r = fdt_open_into(host, fdt, (int)size);
+	if (r)
+		return r;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen == -FDT_ERR_NOTFOUND)
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+	if (chosen < 0)
+		return chosen;
+	if (!b->xen_bootargs)
+		default_bootargs(host, args, sizeof(args));
+	r = setprop_u32(fdt, chosen, "#address-cells", 2);
+	r = r ? r : setprop_u32(fdt, chosen, "#size-cells", 2);
+	r = r ? r : fdt_setprop_string(fdt, chosen, "xen,xen-bootargs",
+				       b->xen_bootargs ? b->xen_bootargs : args);
+	for (size_t gi = 0; !r && gi < b->nguest; gi++) {
+		r = add_domain(b, fdt, chosen, gi);
+		/* add_domain's offsets shift /chosen's: look it up again */
+		chosen = fdt_path_offset(fdt, "/chosen");
+	}
+	r = r ? r : mark_passthrough(b, fdt);
+	return r ? r : fdt_pack(fdt);
+}
+
+/* A guest's node must not replace something the host's /chosen has. */
+static int check_names(struct dtg_dom0less *b)
+{
+	const void *host = dtg_host_fdt(b->host);
+	int chosen = fdt_path_offset(host, "/chosen");
+
+	for (size_t i = 0; chosen >= 0 && i < b->nguest; i++)
+		if (fdt_subnode_offset(host, chosen, b->guest[i].name) >= 0)
+			return dtg_error(b->ctx, DTG_EDUPLICATE,
+					 "%s: /chosen/%s: the host DT already has "
+					 "a node of that name",
+					 dtg_host_name(b->host), b->guest[i].name);
+	return 0;
+}
+
+int dtg_dom0less_edit_host(struct dtg_dom0less *b)
+{
+	size_t size = dtg_host_fdt_size(b->host) + 4096;
+	int r = check_names(b);
+
+	if (r)
+		return r;
+
+	for (size_t i = 0; i < b->nguest; i++) {
+		struct dtg_domain_info info;
+
+		dtg_domain_get_info(b->guest[i].g.domain, &info);
+		size += 1024 + (info.cmdline ? strlen(info.cmdline) : 0) +
+			64 * dtg_domain_pt_count(b->guest[i].g.domain);
+	}
+	for (;;) {
+		void *fdt = dtg_alloc(b->ctx, size);
+
+		if (!fdt)
+			return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+		r = edit_into(b, fdt, size);
+		if (r == -FDT_ERR_NOSPACE) {
+			dtg_free(b->ctx, fdt);
+			size *= 2;
+			continue;
+		}
+		if (r) {
+			dtg_free(b->ctx, fdt);
+			return fdt_fail(b, r, "/chosen", "xen,domain");
+		}
+		b->host_dtb = fdt;
+		b->host_dtb_size = fdt_totalsize(fdt);
+		return 0;
+	}
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/dom0less.c - the dom0less builder: guests in, decisions out.
+ * Placement lives in dom0less-place.c, the host DTB edit in
+ * dom0less-host.c, the text outputs in dom0less-text.c.
+ */
+#include <xendtgen/fdt.h>
+
+#include "dom0less-internal.h"
+
+int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
+		     const struct dtg_dom0less_opts *opts, dtg_dom0less **out)
+{
+	struct dtg_dom0less *b;
+
+	if (!ctx || !host || !out)
+		return dtg_error(ctx, DTG_EINVAL, "dom0less: missing argument");
+	*out = NULL;
+	b = dtg_zalloc(ctx, sizeof(*b));
+	if (!b)
+		return dtg_error(ctx, DTG_ENOMEM, "out of memory");
+	b->ctx = ctx;
+	b->host = host;
+	if (opts && opts->xen_bootargs) {
+		b->xen_bootargs = dtg_strdup(ctx, opts->xen_bootargs);
+		if (!b->xen_bootargs) {
+			dtg_free(ctx, b);
+			return dtg_error(ctx, DTG_ENOMEM, "out of memory");
+		}
+	}
+	if (opts)
+		b->load_base = opts->load_base;
+	*out = b;
+	return 0;
+}
+
+void dtg_dom0less_free(dtg_dom0less *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->nguest; i++) {
+		dtg_free(b->ctx, b->guest[i].name);
+		dtg_free(b->ctx, b->guest[i].partial);
+	}
+	dtg_free(b->ctx, b->guest);
+	dtg_free(b->ctx, b->bank);
+	dtg_free(b->ctx, b->reserved);
+	dtg_free(b->ctx, b->module);
+	dtg_free(b->ctx, b->host_dtb);
+	dtg_free(b->ctx, b->xen_bootargs);
+	dtg_free(b->ctx, b);
+}
+
+int dtg_dom0less_add_guest(dtg_dom0less *b,
+			   const struct dtg_dom0less_guest *guest)
+{
+	struct dtg_domain_info info;
+	struct dtg_dom0less_gstate *gs;
+	int r;
+
+	if (b->finalized)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: builder already finalized");
+	if (!guest || !guest->domain)
+		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no domain");
+	if (!dtg_domain_is_finalized(guest->domain))
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: domain must be finalized first");
+	r = dtg_domain_get_info(guest->domain, &info);
+	if (r)
+		return r;
+	if (!info.name || !*info.name)
+		return dtg_error(b->ctx, DTG_EINVAL,
+				 "dom0less: a guest has no name");
+	if (!info.kernel)
+		return dtg_error(b->ctx, DTG_EINVAL,
+				 "dom0less: guest '%s': kernel: not set",
+				 info.name);
+	if (!guest->kernel_size)
+		return dtg_error(b->ctx, DTG_EINVAL,
+				 "dom0less: guest '%s': kernel: %s is empty",
+				 info.name, info.kernel);
+	if (info.ramdisk && !guest->ramdisk_size)
+		return dtg_error(b->ctx, DTG_EINVAL,
+				 "dom0less: guest '%s': ramdisk: %s is empty",
+				 info.name, info.ramdisk);
+	if (guest->direct_map && !guest->nstatic_mem)
+		return dtg_error(b->ctx, DTG_EINVAL,
+				 "dom0less: guest '%s': direct-map needs "
+				 "xen,static-mem (Xen refuses it otherwise)",
+				 info.name);
+	for (size_t i = 0; i < b->nguest; i++)
+		if (!strcmp(b->guest[i].name, info.name))
+			return dtg_error(b->ctx, DTG_EDUPLICATE,
+					 "dom0less: two guests are named '%s'",
+					 info.name);
+	r = dtg_grow(b->ctx, (void **)&b->guest, &b->capguest, b->nguest + 1,
+		     sizeof(*b->guest));
+	if (r)
+		return r;
+	gs = &b->guest[b->nguest];
+	memset(gs, 0, sizeof(*gs));
+	gs->g = *guest;
+	gs->name = dtg_strdup(b->ctx, info.name);
+	if (!gs->name)
+		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+	return (int)b->nguest++;
+}
+
+/* A host device may belong to one guest only. */
+static int check_device_claims(struct dtg_dom0less *b)
+{
+	for (size_t i = 0; i < b->nguest; i++) {
+		const dtg_domain *di = b->guest[i].g.domain;
+
+		for (size_t k = 0; k < dtg_domain_pt_count(di); k++) {
+			struct dtg_pt_info a;
+
+			dtg_domain_pt_info(di, k, &a);
+			if (a.iommu)
+				b->guest[i].iommu = true;
+			for (size_t j = i + 1; j < b->nguest; j++) {
+				const dtg_domain *dj = b->guest[j].g.domain;
+
+				for (size_t l = 0; l < dtg_domain_pt_count(dj); l++) {
+					struct dtg_pt_info c;
+
+					dtg_domain_pt_info(dj, l, &c);
+					if (!strcmp(a.host_path, c.host_path))
+						return dtg_error(b->ctx, DTG_EDUPLICATE,
+							"%s: %s: guests '%s' and '%s' both "
+							"claim this device",
+							dtg_host_name(b->host), a.host_path,
+							b->guest[i].name, b->guest[j].name);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int make_partials(struct dtg_dom0less *b)
+{
+	for (size_t i = 0; i < b->nguest; i++) {
+		struct dtg_dom0less_gstate *gs = &b->guest[i];
+		int r;
+
+		if (!dtg_domain_pt_count(gs->g.domain))
+			continue;
+		r = dtg_fdt_partial_alloc(gs->g.domain, &gs->partial,
+					  &gs->partial_size);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int dtg_dom0less_finalize(dtg_dom0less *b)
+{
+	int r;
+
+	if (b->finalized)
+		return 0;
+	if (!b->nguest)
+		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no guest");
+	r = check_device_claims(b);
+	if (!r)
+		r = make_partials(b);
+	if (!r)
+		r = dtg_dom0less_read_memory(b);
+	if (!r)
+		r = dtg_dom0less_place_modules(b);
+	if (!r)
+		r = dtg_dom0less_edit_host(b);
+	if (r)
+		return r;
+	b->finalized = true;
+	return 0;
+}
+
+static int require_final(const dtg_dom0less *b)
+{
+	if (!b->finalized)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: builder not finalized");
+	return 0;
+}
+
+size_t dtg_dom0less_module_count(const dtg_dom0less *b)
+{
+	return b->finalized ? b->nmodule : 0;
+}
+
+int dtg_dom0less_module(const dtg_dom0less *b, size_t i,
+			struct dtg_dom0less_module *m)
+{
+	int r = require_final(b);
+
+	if (r)
+		return r;
+	if (i >= b->nmodule)
+		return dtg_error(b->ctx, DTG_ENOTFOUND, "dom0less: no module %zu", i);
+	*m = b->module[i];
+	return 0;
+}
+
+int dtg_dom0less_host_dtb(const dtg_dom0less *b, const void **dtb,
+			  size_t *size)
+{
+	int r = require_final(b);
+
+	if (r)
+		return r;
+	*dtb = b->host_dtb;
+	*size = b->host_dtb_size;
+	return 0;
+}
+
+int dtg_dom0less_partial_dtb(const dtg_dom0less *b, size_t guest,
+			     const void **dtb, size_t *size)
+{
+	int r = require_final(b);
+
+	if (r)
+		return r;
+	if (guest >= b->nguest)
+		return dtg_error(b->ctx, DTG_ENOTFOUND, "dom0less: no guest %zu",
+				 guest);
+	*dtb = b->guest[guest].partial;
+	*size = b->guest[guest].partial_size;
+	return 0;
+}
+
+const char *dtg_dom0less_guest_name(const dtg_dom0less *b, size_t guest)
+{
+	return guest < b->nguest ? b->guest[guest].name : NULL;
+}

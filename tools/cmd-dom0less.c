@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tools/cmd-dom0less.c - `dtgen dom0less HOST.dtb GUEST.cfg... -o DIR`:
+ * build a dom0less system and write, all or nothing, DIR/host.dtb,
+ * DIR/NAME-partial.dtb per guest with passthrough, DIR/load.txt,
+ * DIR/boot.cmd and DIR/qemu.args.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xendtgen/domain.h>
+#include <xendtgen/dom0less.h>
+
+#include "cli.h"
+
+#define MAX_GUESTS 64
+
+static const char usage[] =
+	"usage: dtgen dom0less HOST.dtb GUEST.cfg... -o DIR "
+	"[--xen-bootargs ARGS] [--load-base ADDR] [--xen XEN_IMAGE]\n";
+
+/* Size of a module file; names the guest config and key on failure. */
+static int module_size(const char *cfg, const char *key, const char *path,
+		       uint64_t *size)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "dtgen: %s: %s: %s: %s\n", cfg, key, path,
+			strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		fprintf(stderr, "dtgen: %s: %s: %s: not a non-empty file\n",
+			cfg, key, path);
+		return -1;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Absolute form of path (the file need not exist, its folder must). */
+static char *absolute(const char *path)
+{
+	char dir[PATH_MAX], *slash, *res;
+	const char *base;
+
+	if (path[0] == '/')
+		return strdup(path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		base = path + (slash - dir) + 1;
+	} else {
+		snprintf(dir, sizeof(dir), ".");
+		base = path;
+	}
+	res = malloc(PATH_MAX * 2);
+	if (!res || !realpath(dir, res)) {
+		free(res);
+		return NULL;
+	}
+	strcat(res, "/");
+	strcat(res, base);
+	return res;
+}
+
+/* dir + "/" + name into buf; -1 (with a message) if it does not fit. */
+static int path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= size) {
+		fprintf(stderr, "dtgen: %s/%s: path too long\n", dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_in(const char *dir, const char *name, const void *data,
+		    size_t size)
+{
+	char path[PATH_MAX];
+
+	if (path_join(path, sizeof(path), dir, name))
+		return -1;
+	return cli_write_file(path, data, size);
+}
+
+/* Remove a folder of files this command wrote (no subfolders). */
+static void remove_dir(const char *dir, char *const *names, size_t n)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (!path_join(path, sizeof(path), dir, names[i]))
+			unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * Replace out_dir by tmp_dir: an existing out_dir is moved aside first and
+ * removed only once the new one is in place.
+ */
+static int commit_dir(const char *tmp_dir, const char *out_dir)
+{
+	char old[PATH_MAX];
+	struct stat st;
+
+	if (stat(out_dir, &st) == 0) {
+		int n = snprintf(old, sizeof(old), "%s.old.%ld", out_dir,
+				 (long)getpid());
+
+		if (n < 0 || (size_t)n >= sizeof(old) || rename(out_dir, old)) {
+			fprintf(stderr, "dtgen: %s: %s\n", out_dir, strerror(errno));
+			return -1;
+		}
+		if (rename(tmp_dir, out_dir)) {
+			fprintf(stderr, "dtgen: %s: %s\n", out_dir, strerror(errno));
+			rename(old, out_dir);
+			return -1;
+		}
+		/* the previous output: remove its files, then the folder */
+		DIR *dh = opendir(old);
+		struct dirent *de;
+
+		while (dh && (de = readdir(dh))) {
+			char p[PATH_MAX];
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (!path_join(p, sizeof(p), old, de->d_name))
+				unlink(p);
+		}
+		if (dh)
+			closedir(dh);
+		if (rmdir(old))
+			fprintf(stderr, "dtgen: warning: %s: left behind (%s)\n",
+				old, strerror(errno));
+		return 0;
+	}
+	if (rename(tmp_dir, out_dir)) {
+		fprintf(stderr, "dtgen: %s: %s\n", out_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct job {
+	dtg_ctx *ctx;
+	dtg_host *host;
+	dtg_domain *dom[MAX_GUESTS];
+	size_t ndom;
+	dtg_dom0less *b;
+	char *paths[3 * MAX_GUESTS];   /* absolute module paths */
+	char *files[MAX_GUESTS + 4];   /* names written in the folder */
+	size_t nfiles;
+};
+
+static void job_free(struct job *j)
+{
+	dtg_dom0less_free(j->b);
+	for (size_t i = 0; i < j->ndom; i++)
+		dtg_domain_free(j->dom[i]);
+	for (size_t i = 0; i < 3 * MAX_GUESTS; i++)
+		free(j->paths[i]);
+	for (size_t i = 0; i < j->nfiles; i++)
+		free(j->files[i]);
+	dtg_host_free(j->host);
+	if (j->ctx)
+		dtg_ctx_free(j->ctx);
+}
+
+static int write_outputs(struct job *j, const char *out_dir,
+			 const char *xen_image)
+{
+	char *abs_out = absolute(out_dir), tmp[PATH_MAX], name[PATH_MAX];
+	size_t nmod = dtg_dom0less_module_count(j->b);
+	char *text;
+	size_t len;
+	const void *blob;
+	size_t size;
+	int r = -1;
+
+	if (!abs_out) {
+		fprintf(stderr, "dtgen: %s: %s\n", out_dir, strerror(errno));
+		return -1;
+	}
+	/* final module paths: kernel/ramdisk absolute, partials in out_dir */
+	for (size_t i = 0; i < nmod; i++) {
+		struct dtg_dom0less_module m;
+
+		dtg_dom0less_module(j->b, i, &m);
+		if (m.kind == DTG_MODULE_DEVICE_TREE) {
+			char file[300];
+
+			snprintf(file, sizeof(file), "%s-partial.dtb",
+				 dtg_dom0less_guest_name(j->b, m.guest));
+			if (path_join(name, sizeof(name), abs_out, file))
+				goto out;
+			j->paths[i] = strdup(name);
+		} else {
+			j->paths[i] = absolute(m.path);
+		}
+		if (!j->paths[i]) {
+			fprintf(stderr, "dtgen: %s: %s\n", m.path ? m.path : name,
+				strerror(errno));
+			goto out;
+		}
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", abs_out) >=
+	    (int)sizeof(tmp) || !mkdtemp(tmp)) {
+		fprintf(stderr, "dtgen: %s: %s\n", out_dir, strerror(errno));
+		goto out;
+	}
+#define ADD_FILE(n) (j->files[j->nfiles++] = strdup(n))
+	dtg_dom0less_host_dtb(j->b, &blob, &size);
+	ADD_FILE("host.dtb");
+	if (write_in(tmp, "host.dtb", blob, size))
+		goto fail;
+	for (size_t g = 0; g < j->ndom; g++) {
+		if (dtg_dom0less_partial_dtb(j->b, g, &blob, &size) || !blob)
+			continue;
+		snprintf(name, sizeof(name), "%s-partial.dtb",
+			 dtg_dom0less_guest_name(j->b, g));
+		ADD_FILE(name);
+		if (write_in(tmp, name, blob, size))
+			goto fail;
+	}
+	const char *const *paths = (const char *const *)j->paths;
+	static const char *const names[] = { "load.txt", "qemu.args", "boot.cmd" };
+	for (int k = 0; k < 3; k++) {
+		/* boot.cmd names files as the boot medium holds them */
+		char *base[3 * MAX_GUESTS];
+
+		if (k == 2)
+			for (size_t i = 0; i < nmod; i++)
+				base[i] = (char *)cli_basename(j->paths[i]);
+		r = k == 0 ? dtg_dom0less_load_txt_alloc(j->b, paths, &text, &len) :
+		    k == 1 ? dtg_dom0less_qemu_args_alloc(j->b, paths, &text, &len) :
+			     dtg_dom0less_boot_cmd_alloc(j->b,
+					(const char *const *)base, xen_image,
+					"host.dtb", &text, &len);
+		if (r) {
+			cli_report(j->ctx, r);
+			goto fail;
+		}
+		ADD_FILE(names[k]);
+		r = write_in(tmp, names[k], text, len);
+		dtg_free(j->ctx, text);
+		if (r)
+			goto fail;
+	}
+	r = commit_dir(tmp, abs_out);
+	if (r)
+		goto fail;
+	goto out;
+fail:
+	remove_dir(tmp, j->files, j->nfiles);
+	r = -1;
+out:
+	free(abs_out);
+	return r;
+}
+
+int cmd_dom0less(int argc, char **argv)
+{
+	struct dtg_dom0less_opts opts = { 0 };
+	const char *out_dir = NULL, *host_path = NULL, *xen_image = "xen";
+	const char *cfgs[MAX_GUESTS];
+	size_t ncfg = 0;
+	struct job j = { 0 };
+	int status = CLI_FAIL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			return CLI_OK;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--xen-bootargs") ||
+			    !strcmp(a, "--load-base") || !strcmp(a, "--xen")) &&
+			   i + 1 < argc) {
+			const char *v = argv[++i];
+
+			if (!strcmp(a, "-o")) {
+				out_dir = v;
+			} else if (!strcmp(a, "--xen-bootargs")) {
+				opts.xen_bootargs = v;
+			} else if (!strcmp(a, "--xen")) {
+				xen_image = v;
+			} else {
+				char *end;
+				errno = 0;
+				opts.load_base = strtoull(v, &end, 0);
+				if (errno || *end || !opts.load_base) {
+					fprintf(stderr, "dtgen: --load-base: '%s' "
+						"is not an address\n", v);
+					return CLI_USAGE;
+				}
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "dtgen: dom0less: unknown option %s\n%s",
+				a, usage);
+			return CLI_USAGE;
+		} else if (!host_path) {
+			host_path = a;
+		} else if (ncfg < MAX_GUESTS) {
+			cfgs[ncfg++] = a;
+		} else {
+			fprintf(stderr, "dtgen: dom0less: at most %d guests\n",
+				MAX_GUESTS);
+			return CLI_USAGE;
+		}
+	}
+	if (!host_path || !ncfg || !out_dir) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	j.ctx = cli_ctx_new();
+	if (!j.ctx)
+		return CLI_FAIL;
+	j.host = cli_load_host(j.ctx, host_path);
+	if (!j.host)
+		goto out;
+	int r = dtg_dom0less_new(j.ctx, j.host, &opts, &j.b);
+	if (r) {
+		cli_report(j.ctx, r);
+		goto out;
+	}
+	for (size_t i = 0; i < ncfg; i++) {
+		struct dtg_dom0less_guest g = { 0 };
+		struct dtg_domain_info info;
+
+		j.dom[i] = cli_load_domain(j.ctx, j.host, cfgs[i]);
+		if (!j.dom[i])
+			goto out;
+		j.ndom++;
+		dtg_domain_get_info(j.dom[i], &info);
+		if (!info.kernel) {
+			fprintf(stderr, "dtgen: %s: kernel: not set\n", cfgs[i]);
+			goto out;
+		}
+		if (module_size(cfgs[i], "kernel", info.kernel, &g.kernel_size))
+			goto out;
+		if (info.ramdisk && module_size(cfgs[i], "ramdisk", info.ramdisk,
+						&g.ramdisk_size))
+			goto out;
+		g.domain = j.dom[i];
+		r = dtg_dom0less_add_guest(j.b, &g);
+		if (r < 0) {
+			cli_report(j.ctx, r);
+			goto out;
+		}
+	}
+	r = dtg_dom0less_finalize(j.b);
+	if (r) {
+		cli_report(j.ctx, r);
+		goto out;
+	}
+	if (write_outputs(&j, out_dir, xen_image))
+		goto out;
+	status = CLI_OK;
+out:
+	job_free(&j);
+	return status;
+}
