@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/shadow/internal.h - engine state and the per-format ops table.
+ * Freestanding: only <stdint.h>, <stddef.h>, <stdbool.h>.
+ */
+#ifndef DTG_SHADOW_INTERNAL_H
+#define DTG_SHADOW_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include "xendtgen/shadow.h"
+
+#define DTG_SHADOW_MAX_LEVELS 4
+#define DTG_SHADOW_GROUP 16          /* replicated / contiguous group size */
+#define DTG_SHADOW_PAGE_SHIFT 12
+#define DTG_SHADOW_HASH_BITS 12
+
+/* Table words may be read through a wider type than they were written. */
+typedef uint64_t __attribute__((may_alias)) dtg_shadow_u64a;
+typedef uint32_t __attribute__((may_alias)) dtg_shadow_u32a;
+
+enum { DTG_SHADOW_PTE_INVALID, DTG_SHADOW_PTE_TABLE, DTG_SHADOW_PTE_LEAF };
+
+/* One decoded entry.  For a leaf, addr is the address mapped at the start
+ * of this entry's own slot (a replicated entry is read per slot, as a
+ * walker would); attrs are format-defined and level-independent. */
+struct dtg_shadow_pte {
+	unsigned type;
+	bool group;          /* leaf claims to be part of a 16-entry group */
+	bool from_leaf;      /* encode: table replacing a split leaf */
+	uint64_t addr;
+	uint64_t attrs;
+};
+
+/* Format ops (the io-pgtable / Jailhouse paging idea): geometry plus
+ * per-level decode/encode and a fast relocation of plain leaf runs. */
+struct dtg_shadow_format {
+	const char *name;
+	unsigned levels;
+	unsigned esize;                          /* bytes per entry */
+	unsigned shift[DTG_SHADOW_MAX_LEVELS];   /* log2 bytes per entry */
+	unsigned nent[DTG_SHADOW_MAX_LEVELS];    /* entries per table */
+	unsigned leaf_levels;                    /* bitmask: leaves allowed */
+	unsigned group_levels;                   /* bitmask: groups allowed */
+	unsigned oa_bits;                        /* output address width */
+	unsigned arch_base;                      /* architectural first level */
+	void (*decode)(const struct dtg_shadow_format *f, unsigned level,
+		       const void *tbl, unsigned idx, struct dtg_shadow_pte *p);
+	void (*encode)(const struct dtg_shadow_format *f, unsigned level,
+		       void *tbl, unsigned idx, const struct dtg_shadow_pte *p);
+	/* Copy entries [0, n) of g to s with their output address moved by
+	 * delta, as long as each is a plain (non-group) leaf whose slot lies
+	 * in [lo, hi); return how many were done. */
+	unsigned (*relocate)(const struct dtg_shadow_format *f, unsigned level,
+			     const void *g, void *s, unsigned n, uint64_t lo,
+			     uint64_t hi, uint64_t delta);
+};
+
+enum { DTG_SHADOW_NODE_MIRROR, DTG_SHADOW_NODE_SPLIT };
+
+/* A shadow table: either mirrors a guest table (snapshot, hashed by guest
+ * address, shared by every entry that points at that guest table) or is
+ * shadow-only, owned by the one entry whose leaf it splits. */
+struct dtg_shadow_node {
+	uint64_t gipa;                 /* guest table IPA (mirror) */
+	struct dtg_shadow_node *hnext; /* hash chain */
+	struct dtg_shadow_node *next, *prev; /* list of mirrors */
+	struct dtg_shadow_node *znext; /* zombie list: freed after TLB flush */
+	void *snap;                    /* guest snapshot (mirror) */
+	void *shadow;                  /* shadow table */
+	uint64_t sma;                  /* its machine address */
+	uint64_t gen;                  /* op generation it was last compared */
+	uint32_t refs;                 /* entries pointing here (0 = zombie) */
+	uint32_t nent;
+	uint8_t level;
+	uint8_t kind;
+	bool zombie;
+	struct dtg_shadow_node *child[]; /* per entry: table it points to */
+};
+
+struct dtg_shadow {
+	const struct dtg_shadow_format *fmt;
+	struct dtg_shadow_callbacks cb;
+	void *opaque;
+	struct dtg_shadow_node *root;
+	struct dtg_shadow_node *mirrors;  /* all mirror nodes (not root) */
+	struct dtg_shadow_node *zombies;
+	struct dtg_shadow_node **hash;
+	void *scratch;                    /* root-sized buffer when no map() */
+	size_t scratch_size;
+	uint64_t gen;
+	bool check_shared;                /* compare reused mirrors in get_node */
+	bool changed;                     /* shadow written in this op */
+	int err;                          /* sticky error of this op */
+	/* p2m cache: the last contiguous extent returned */
+	uint64_t c_ipa, c_len, c_ma;
+	struct dtg_shadow_stats st;
+};
+
+/* util.c: freestanding helpers */
+void dtg_shadow_memset(void *d, int c, size_t n);
+void dtg_shadow_memcpy(void *d, const void *s, size_t n);
+bool dtg_shadow_memeq(const void *a, const void *b, size_t n); /* n % 64 == 0 */
+
+/* node.c: allocation, hashing, references */
+size_t dtg_shadow_table_size(const struct dtg_shadow *e, unsigned level);
+unsigned dtg_shadow_table_nent(const struct dtg_shadow *e, unsigned level);
+struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level,
+					    unsigned kind, uint64_t gipa);
+void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n);
+void dtg_shadow_node_hash(struct dtg_shadow *e, struct dtg_shadow_node *n);
+struct dtg_shadow_node *dtg_shadow_node_in_page(struct dtg_shadow *e, uint64_t page,
+					       struct dtg_shadow_node *prev);
+struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa,
+					     unsigned level);
+void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n);
+void dtg_shadow_reap(struct dtg_shadow *e);
+void dtg_shadow_report(struct dtg_shadow *e, unsigned kind, unsigned level,
+		       const struct dtg_shadow_node *n, unsigned idx, uint64_t ipa);
+
+/* translate.c: filling shadow entries */
+struct dtg_shadow_node *dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa,
+					      unsigned level);
+void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
+		      unsigned i0, unsigned i1);
+void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			unsigned i0, unsigned i1, bool force);
+void dtg_shadow_p2m_flush(struct dtg_shadow *e);
+
+#endif

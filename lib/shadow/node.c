@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/shadow/node.c - shadow tables and their bookkeeping.
+ *
+ * Mirror nodes are keyed by (guest table IPA, level) and shared: two guest
+ * entries pointing at one table share one shadow table, as the hardware
+ * would share the walk.  Since a child is always one level deeper, a table
+ * pointing at itself or at its parent cannot loop.  Nodes whose last
+ * reference goes are zombies: they stay hashed (and can be revived) until
+ * the TLB has been flushed, then dtg_shadow_reap() frees them.
+ */
+#include "internal.h"
+
+unsigned dtg_shadow_table_nent(const struct dtg_shadow *e, unsigned level)
+{
+	return e->fmt->nent[level];
+}
+
+size_t dtg_shadow_table_size(const struct dtg_shadow *e, unsigned level)
+{
+	return (size_t)e->fmt->nent[level] * e->fmt->esize;
+}
+
+static void *mem_alloc(struct dtg_shadow *e, size_t size, size_t align,
+		       unsigned flags, uint64_t *ma)
+{
+	void *p = e->cb.alloc(e->opaque, size, align, flags, ma);
+
+	if (p)
+		e->st.bytes += size;
+	return p;
+}
+
+static void mem_free(struct dtg_shadow *e, void *p, size_t size, unsigned flags)
+{
+	if (!p)
+		return;
+	e->cb.free(e->opaque, p, size, flags);
+	e->st.bytes -= size;
+}
+
+static size_t node_bytes(unsigned nent)
+{
+	return sizeof(struct dtg_shadow_node) + nent * sizeof(struct dtg_shadow_node *);
+}
+
+static unsigned table_flags(const struct dtg_shadow *e)
+{
+	return DTG_SHADOW_ALLOC_TABLE |
+	       (e->fmt->oa_bits <= 32 ? DTG_SHADOW_ALLOC_BELOW_4G : 0);
+}
+
+static unsigned hash_of(uint64_t gipa)
+{
+	uint64_t h = (gipa >> DTG_SHADOW_PAGE_SHIFT) * 0x9E3779B97F4A7C15ull;
+
+	return (unsigned)(h >> (64 - DTG_SHADOW_HASH_BITS));
+}
+
+struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level,
+					    unsigned kind, uint64_t gipa)
+{
+	unsigned nent = dtg_shadow_table_nent(e, level);
+	size_t tsize = dtg_shadow_table_size(e, level);
+	struct dtg_shadow_node *n;
+
+	n = mem_alloc(e, node_bytes(nent), 8, 0, NULL);
+	if (!n)
+		return NULL;
+	dtg_shadow_memset(n, 0, node_bytes(nent));
+	n->nent = nent;
+	n->level = (uint8_t)level;
+	n->kind = (uint8_t)kind;
+	n->gipa = gipa;
+	n->refs = 1;
+	n->shadow = mem_alloc(e, tsize, tsize, table_flags(e), &n->sma);
+	if (!n->shadow)
+		goto fail;
+	if (kind == DTG_SHADOW_NODE_MIRROR) {
+		n->snap = mem_alloc(e, tsize, 64, 0, NULL);
+		if (!n->snap)
+			goto fail;
+		e->st.guest_tables++;
+		/* list head: a resync pass in progress does not visit it */
+		n->next = e->mirrors;
+		if (e->mirrors)
+			e->mirrors->prev = n;
+		e->mirrors = n;
+	} else {
+		e->st.split_tables++;
+	}
+	e->st.tables++;
+	return n;
+fail:
+	mem_free(e, n->shadow, tsize, table_flags(e));
+	mem_free(e, n, node_bytes(nent), 0);
+	return NULL;
+}
+
+void dtg_shadow_node_hash(struct dtg_shadow *e, struct dtg_shadow_node *n)
+{
+	unsigned h = hash_of(n->gipa);
+
+	n->hnext = e->hash[h];
+	e->hash[h] = n;
+}
+
+static void unhash(struct dtg_shadow *e, struct dtg_shadow_node *n)
+{
+	struct dtg_shadow_node **pp = &e->hash[hash_of(n->gipa)];
+
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == n) {
+			*pp = n->hnext;
+			return;
+		}
+}
+
+struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa,
+					     unsigned level)
+{
+	struct dtg_shadow_node *n = e->hash[hash_of(gipa)];
+
+	for (; n; n = n->hnext)
+		if (n->gipa == gipa && n->level == level)
+			return n;
+	return NULL;
+}
+
+/* Iterate the nodes whose table starts in the 4 KiB page of ipa (the root
+ * is not hashed: callers check it on their own). */
+struct dtg_shadow_node *dtg_shadow_node_in_page(struct dtg_shadow *e, uint64_t page,
+					       struct dtg_shadow_node *prev)
+{
+	struct dtg_shadow_node *n = prev ? prev->hnext : e->hash[hash_of(page)];
+
+	for (; n; n = n->hnext)
+		if ((n->gipa >> DTG_SHADOW_PAGE_SHIFT) == (page >> DTG_SHADOW_PAGE_SHIFT))
+			return n;
+	return NULL;
+}
+
+void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n)
+{
+	size_t tsize = dtg_shadow_table_size(e, n->level);
+
+	if (n->kind == DTG_SHADOW_NODE_MIRROR) {
+		unhash(e, n);
+		if (n->prev)
+			n->prev->next = n->next;
+		else if (e->mirrors == n)
+			e->mirrors = n->next;
+		if (n->next)
+			n->next->prev = n->prev;
+		mem_free(e, n->snap, tsize, 0);
+		e->st.guest_tables--;
+	} else {
+		e->st.split_tables--;
+	}
+	e->st.tables--;
+	mem_free(e, n->shadow, tsize, table_flags(e));
+	mem_free(e, n, node_bytes(n->nent), 0);
+}
+
+void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n)
+{
+	if (!n || !n->refs)
+		return;
+	if (--n->refs)
+		return;
+	if (!n->zombie) {
+		n->zombie = true;
+		n->znext = e->zombies;
+		e->zombies = n;
+	}
+}
+
+/* Free the nodes nobody points at any more.  Only call after flush_tlb. */
+void dtg_shadow_reap(struct dtg_shadow *e)
+{
+	while (e->zombies) {
+		struct dtg_shadow_node *n = e->zombies;
+
+		e->zombies = n->znext;
+		n->zombie = false;
+		if (n->refs)
+			continue;       /* revived meanwhile */
+		for (unsigned i = 0; i < n->nent; i++)
+			dtg_shadow_node_put(e, n->child[i]);
+		dtg_shadow_node_free(e, n);
+	}
+}
+
+void dtg_shadow_report(struct dtg_shadow *e, unsigned kind, unsigned level,
+		       const struct dtg_shadow_node *n, unsigned idx, uint64_t ipa)
+{
+	struct dtg_shadow_fault f;
+
+	e->st.faults++;
+	if (!e->cb.fault)
+		return;
+	f.kind = (enum dtg_shadow_fault_kind)kind;
+	f.level = level;
+	f.table_ipa = n && n->kind == DTG_SHADOW_NODE_MIRROR ? n->gipa : UINT64_MAX;
+	f.index = idx;
+	f.ipa = ipa;
+	e->cb.fault(e->opaque, &f);
+}
