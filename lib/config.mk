@@ -2,3 +2,4 @@
 lib_libdtgen_la_SOURCES += \
 	%reldir%/config-internal.h \
 	%reldir%/config-parse.c
+lib_libdtgen_la_SOURCES += %reldir%/config-apply.c
