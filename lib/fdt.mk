@@ -1,1 +1,8 @@
 # lib/fdt-*: guest FDT emitters and the partial-DT checker
+lib_libdtgen_la_SOURCES += \
+	%reldir%/fdt-internal.h \
+	%reldir%/fdt-gnode.c \
+	%reldir%/fdt-partial.c \
+	%reldir%/fdt-nodes.c \
+	%reldir%/fdt-guest.c \
+	%reldir%/partial-check.c
