@@ -23,4 +23,5 @@ include lib/domain.mk
 include lib/fdt.mk
 include lib/plan.mk
 include lib/config.mk
+include lib/dom0less.mk
 include lib/viommu.mk

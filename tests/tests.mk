@@ -23,3 +23,4 @@ include tests/shadow.mk
 include tests/domain.mk
 include tests/fdt.mk
 include tests/plan.mk
+include tests/dom0less.mk

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `dtgen dom0less`: outputs for two guests, all-or-nothing on bad input.
+set -euo pipefail
+dtgen="$top_builddir/tools/dtgen"
+data="$top_srcdir/tests/data"
+DTC=${DTC:-dtc}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+head -c 3000000 /dev/urandom > Image
+head -c 500000 /dev/urandom > initrd
+for g in rtc:/pl031@9010000 gpio:/pl061@9030000; do
+	cat > "${g%%:*}.cfg" <<CFG
+# a guest as xl would read it
+name = "${g%%:*}"
+memory = 64
+vcpus = 1
+vpl011 = 1
+kernel = "$work/Image"
+ramdisk = "$work/initrd"
+cmdline = "console=ttyAMA0 rdinit=/init"
+dt_passthrough = [ "path=${g#*:},iommu=no" ]
+CFG
+done
+
+"$dtgen" dom0less "$data/virt-el2-gicv3.dtb" rtc.cfg gpio.cfg -o out \
+	--xen-bootargs "console=dtuart dtuart=/pl011@9000000"
+for f in host.dtb rtc-partial.dtb gpio-partial.dtb load.txt boot.cmd qemu.args; do
+	[ -s "out/$f" ] || { echo "FAIL: out/$f missing"; exit 1; }
+done
+for f in out/*.dtb; do
+	"$DTC" -q -I dtb -O dts -o /dev/null "$f"
+done
+# load.txt: kernel, ramdisk, partial DT per guest, at the addresses in the DTB
+[ "$(wc -l < out/load.txt)" = 6 ]
+while read -r addr size path; do
+	[ -e "$path" ] || { echo "FAIL: load.txt names missing $path"; exit 1; }
+	[ "$(stat -c %s "$path")" = "$((size))" ] || { echo "FAIL: size of $path"; exit 1; }
+	node="module@${addr#0x}"
+	"$DTC" -I dtb -O dts out/host.dtb 2>/dev/null | grep -q "$node" ||
+		{ echo "FAIL: $node not in host.dtb"; exit 1; }
+done < out/load.txt
+grep -q -- "-device loader,file=$work/Image,addr=0x" out/qemu.args
+grep -q "^booti 0x" out/boot.cmd
+"$DTC" -I dtb -O dts out/host.dtb 2>/dev/null | grep -q 'xen,passthrough'
+before=$(md5sum out/host.dtb)
+
+# bad input: no output at all, and an earlier output stays as it was
+expect_fail() {
+	if "$dtgen" dom0less "$@" 2> err.txt; then
+		echo "FAIL: dtgen dom0less $* succeeded"; exit 1
+	fi
+	cat err.txt
+}
+sed 's|kernel = .*|kernel = "/nonexistent/Image"|' rtc.cfg > nokernel.cfg
+expect_fail "$data/virt-el2-gicv3.dtb" nokernel.cfg -o out2
+grep -q "nokernel.cfg: kernel: /nonexistent/Image" err.txt
+[ ! -e out2 ]
+sed 's|/pl061@9030000|/pl031@9010000|; s|"gpio"|"gpio2"|' gpio.cfg > same.cfg
+expect_fail "$data/virt-el2-gicv3.dtb" rtc.cfg same.cfg -o out
+grep -q "/pl031@9010000: guests 'rtc' and 'gpio2' both claim" err.txt
+[ "$(md5sum out/host.dtb)" = "$before" ]
+sed 's|memory = 64|memory = 4096|' rtc.cfg > big.cfg
+expect_fail "$data/virt-el2-gicv3.dtb" big.cfg -o out3
+grep -q "memory" err.txt
+[ ! -e out3 ]
+expect_fail "$data/virt-el2-gicv3.dtb" rtc.cfg -o out4 --load-base 0x1000
+[ ! -e out4 ]
+ls -a | grep -q tmp && { echo "FAIL: temporary left behind"; ls -a; exit 1; }
+echo "cli-dom0less: ok"
