@@ -1,1 +1,19 @@
 # tests for the domctl plan and xl.cfg output
+check_PROGRAMS += tests/check_plan
+TESTS += tests/check_plan
+tests_check_plan_SOURCES = tests/check_plan.c
+tests_check_plan_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_plan_LDADD = $(TEST_LDADD)
+
+# Byte-for-byte comparison with records built from Xen's own public
+# headers (Debian's libxen-dev); compiled only where they are installed.
+if HAVE_XEN_HEADERS
+check_PROGRAMS += tests/check_domctl_xen
+TESTS += tests/check_domctl_xen
+tests_check_domctl_xen_SOURCES = tests/check_domctl_xen.c
+tests_check_domctl_xen_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_domctl_xen_LDADD = $(TEST_LDADD)
+endif
+
+TESTS += tests/cli-plan.sh
+EXTRA_DIST += tests/cli-plan.sh
