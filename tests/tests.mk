@@ -24,3 +24,4 @@ include tests/domain.mk
 include tests/fdt.mk
 include tests/plan.mk
 include tests/dom0less.mk
+include tests/viommu.mk

@@ -1,0 +1,6 @@
+# tests for vIOMMUs, vMasterID binding, partial-DT completion, virtio
+check_PROGRAMS += tests/check_viommu
+TESTS += tests/check_viommu
+tests_check_viommu_SOURCES = tests/check_viommu.c
+tests_check_viommu_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_viommu_LDADD = $(TEST_LDADD)
