@@ -15,7 +15,7 @@
 
 #include <xendtgen/viommu.h>
 
-#include "internal.h"
+#include "viommu-internal.h"
 
 struct vrow {
 	const char *master;
@@ -501,4 +501,9 @@ int dtg_vbind_text_alloc(const dtg_vbind *b, char **out, size_t *len)
 	if (len)
 		*len = buf.len - 1;
 	return 0;
+}
+
+bool dtg_vbind_row_is_first(const dtg_vbind *b, size_t i)
+{
+	return b && b->allocated && i < b->n && b->row[i].canon == &b->row[i];
 }

@@ -2,5 +2,7 @@
 # partial-DT completion, proposed-ABI profiles, grant-DMA virtio.
 lib_libdtgen_la_SOURCES += \
 	%reldir%/viommu-model.c \
-	%reldir%/viommu-bind.c
+	%reldir%/viommu-internal.h \
+	%reldir%/viommu-bind.c \
+	%reldir%/viommu-abi.c
 xendtgeninclude_HEADERS += include/xendtgen/viommu.h

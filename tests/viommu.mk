@@ -4,3 +4,9 @@ TESTS += tests/check_viommu
 tests_check_viommu_SOURCES = tests/check_viommu.c
 tests_check_viommu_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_viommu_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/check_viommu_abi
+TESTS += tests/check_viommu_abi
+tests_check_viommu_abi_SOURCES = tests/check_viommu_abi.c
+tests_check_viommu_abi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_viommu_abi_LDADD = $(TEST_LDADD)
