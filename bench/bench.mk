@@ -3,3 +3,4 @@
 include bench/host.mk
 include bench/shadow.mk
 include bench/passthrough.mk
+include bench/viommu.mk
