@@ -444,6 +444,13 @@ int dtg_host_load(dtg_ctx *ctx, const void *blob, size_t size,
 	if (size < sizeof(struct fdt_header) || size > INT32_MAX)
 		return dtg_error(ctx, DTG_EBADDTB, "%s: %zu bytes is not a device tree blob",
 				 name, size);
+	/* The header first, for messages that say which field is wrong. */
+	if (fdt_magic(blob) != FDT_MAGIC)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: header: magic: 0x%08x is not 0x%08x (FDT_ERR_BADMAGIC)",
+				 name, fdt_magic(blob), FDT_MAGIC);
+	if (fdt_totalsize(blob) > size)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: header: totalsize: %u bytes but only %zu bytes were read (FDT_ERR_TRUNCATED)",
+				 name, fdt_totalsize(blob), size);
 	r = fdt_check_full(blob, size);
 	if (r)
 		return dtg_error(ctx, DTG_EBADDTB, "%s: invalid device tree blob: %s",

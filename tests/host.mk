@@ -1,1 +1,11 @@
-# tests for the host model
+# tests for the host model (lib/host-*.c, dtgen inspect)
+check_PROGRAMS += tests/check_host tests/check_host_real
+TESTS += tests/check_host tests/check_host_real \
+	tests/inspect-sweep.sh tests/inspect-bad.sh
+tests_check_host_SOURCES = tests/check_host.c
+tests_check_host_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_host_LDADD = $(TEST_LDADD)
+tests_check_host_real_SOURCES = tests/check_host_real.c
+tests_check_host_real_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_host_real_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/inspect-sweep.sh tests/inspect-bad.sh
