@@ -55,9 +55,12 @@ e2e_setup() {
     "$PY" "$E2E_DIR/mkinitramfs.py" "$CACHE/busybox" "$INITRD"
 }
 
-# have_dtgen SUBCOMMAND: does the built dtgen implement it?
+# have_dtgen SUBCOMMAND: does the built dtgen implement it? (`dtgen --help`
+# lists one "  dtgen COMMAND ..." line per command.)
 have_dtgen() {
-    [ -x "$DTGEN" ] && "$DTGEN" "$1" --help >/dev/null 2>&1
+    local h
+    [ -x "$DTGEN" ] && h=$("$DTGEN" --help 2>/dev/null) \
+        && grep -q "^ *dtgen $1\( \|\$\)" <<<"$h"
 }
 
 # stand_in WHAT [INSTEAD]: note (or, with E2E_REQUIRE_DTGEN=1, fail) a
