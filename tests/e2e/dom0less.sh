@@ -27,7 +27,15 @@ done
 write_cfg "$WORK/rtc.cfg" rtc rtc 256 "$RTC"
 write_cfg "$WORK/gpio.cfg" gpio gpio 256 "$GPIO"
 OUT=$WORK/out
-dom0less "$HOST" "$OUT" "$WORK/rtc.cfg" "$WORK/gpio.cfg"
+dom0less "$HOST" "$OUT" "$WORK/rtc.cfg" "$WORK/gpio.cfg" --xen-bootargs "$XEN_BOOTARGS"
+# The default Xen command line names the console from the host's stdout-path.
+dom0less "$HOST" "$WORK/out-default" "$WORK/rtc.cfg" "$WORK/gpio.cfg"
+def=$(fdtget -t s "$WORK/out-default/host.dtb" /chosen xen,xen-bootargs || true)
+if [[ " $def " == *" console=dtuart "* && " $def " == *" dtuart=/pl011@9000000 "* ]]; then
+    pass "default xen,xen-bootargs = \"$def\""
+else
+    fail "default xen,xen-bootargs '$def' does not name dtuart=/pl011@9000000"
+fi
 
 # ---- the builder's output, checked before boot ----
 for f in host.dtb rtc-partial.dtb gpio-partial.dtb load.txt boot.cmd qemu.args; do
@@ -43,8 +51,8 @@ done
 H=$OUT/host.dtb
 [ "$(fdtget "$H" /chosen '#address-cells')" = 2 ] && pass "/chosen #address-cells = 2" || fail "/chosen #address-cells"
 bootargs=$(fdtget -t s "$H" /chosen xen,xen-bootargs || true)
-case "$bootargs" in *console=dtuart*) pass "xen,xen-bootargs = \"$bootargs\"" ;;
-    *) fail "xen,xen-bootargs lacks console=dtuart: '$bootargs'" ;; esac
+[ "$bootargs" = "$XEN_BOOTARGS" ] && pass "xen,xen-bootargs = \"$bootargs\"" \
+    || fail "xen,xen-bootargs '$bootargs' != --xen-bootargs '$XEN_BOOTARGS'"
 for n in "$RTC" "$GPIO"; do
     fdtget "$H" "$n" xen,passthrough >/dev/null 2>&1 && pass "$n has xen,passthrough" \
         || fail "$n lacks xen,passthrough"

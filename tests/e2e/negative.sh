@@ -31,7 +31,7 @@ BAD=/pl031@9999000
 
 # A good partial DT from the builder under test, for one RTC guest.
 write_cfg "$WORK/good.cfg" good probe-good 128 "$RTC"
-dom0less "$HOST" "$WORK/good" "$WORK/good.cfg"
+dom0less "$HOST" "$WORK/good" "$WORK/good.cfg" --xen-bootargs "$XEN_BOOTARGS"
 GOOD=$WORK/good/good-partial.dtb
 [ -s "$GOOD" ] || { fail "builder wrote no $GOOD"; e2e_finish; }
 node=$(fdtget -l "$GOOD" /passthrough | grep '^pl031' | head -n1)
@@ -88,7 +88,8 @@ for c in $CASES; do
 done
 # The hand-made assembler takes a ready partial DT (device_tree=) and shares
 # the kernel and initramfs modules between the guests.
-"$PY" "$E2E_DIR/handmade.py" "$HOST" "${cfgs[@]}" -o "$WORK/out" --share-modules
+"$PY" "$E2E_DIR/handmade.py" "$HOST" "${cfgs[@]}" -o "$WORK/out" --share-modules \
+    --xen-bootargs "$XEN_BOOTARGS"
 LOG=$WORK/serial.log
 E2E_QUIET=${E2E_QUIET:-40} "$E2E_DIR/boot.sh" "$XEN" "$WORK/out" "$LOG" 4
 read -r STATS < "$LOG.stats"
