@@ -253,7 +253,9 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	unsigned level = n->level, esz = f->esize;
 	uint64_t sz = (uint64_t)1 << f->shift[level];
 	bool grp = f->group_levels >> level & 1;
+	int saved = e->err;
 
+	e->err = 0;
 	for (unsigned i = i0; i < i1; i++) {
 		dtg_shadow_node_put(e, n->child[i]);
 		n->child[i] = NULL;
@@ -292,6 +294,17 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	}
 	clean(e, n, i0, i1);
 	e->changed = true;
+	if (!e->err) {
+		e->err = saved;
+		return;
+	}
+	/* Something could not be allocated: make the snapshot differ from the
+	 * guest so that the next resync() retries these groups. */
+	for (unsigned c = i0; c < i1; c += DTG_SHADOW_GROUP) {
+		dtg_shadow_u32a *w = (dtg_shadow_u32a *)(void *)((char *)n->snap + (size_t)c * esz);
+
+		*w = ~*w;
+	}
 }
 
 /* The mirror for the guest table at gipa, one reference taken; built if new. */
@@ -367,19 +380,7 @@ void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	}
 	if (mapped && e->cb.unmap)
 		e->cb.unmap(e->opaque, g, len);
-	for (unsigned c = i0 / DTG_SHADOW_GROUP; c < i1 / DTG_SHADOW_GROUP; c++) {
-		int saved = e->err;
-
-		if (!(bm[c / 64] >> (c % 64) & 1))
-			continue;
-		e->err = 0;
-		dtg_shadow_xlate(e, n, c * DTG_SHADOW_GROUP, (c + 1) * DTG_SHADOW_GROUP);
-		if (e->err) {
-			/* Make the snapshot differ so the next resync retries. */
-			dtg_shadow_u32a *w = (dtg_shadow_u32a *)(void *)(snap + (size_t)c * cbytes);
-			*w = ~*w;
-		} else {
-			e->err = saved;
-		}
-	}
+	for (unsigned c = i0 / DTG_SHADOW_GROUP; c < i1 / DTG_SHADOW_GROUP; c++)
+		if (bm[c / 64] >> (c % 64) & 1)
+			dtg_shadow_xlate(e, n, c * DTG_SHADOW_GROUP, (c + 1) * DTG_SHADOW_GROUP);
 }
