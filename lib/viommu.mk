@@ -4,5 +4,6 @@ lib_libdtgen_la_SOURCES += \
 	%reldir%/viommu-model.c \
 	%reldir%/viommu-internal.h \
 	%reldir%/viommu-bind.c \
-	%reldir%/viommu-abi.c
+	%reldir%/viommu-abi.c \
+	%reldir%/viommu-complete.c
 xendtgeninclude_HEADERS += include/xendtgen/viommu.h

@@ -10,3 +10,9 @@ TESTS += tests/check_viommu_abi
 tests_check_viommu_abi_SOURCES = tests/check_viommu_abi.c
 tests_check_viommu_abi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_viommu_abi_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/check_viommu_complete
+TESTS += tests/check_viommu_complete
+tests_check_viommu_complete_SOURCES = tests/check_viommu_complete.c
+tests_check_viommu_complete_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_viommu_complete_LDADD = $(TEST_LDADD)

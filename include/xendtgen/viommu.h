@@ -44,7 +44,7 @@ enum dtg_viommu_type {
 /* Guest placement and ID width of the proposed vSMMUv3. */
 #define DTG_VSMMUV3_BASE      0x04040000ULL
 #define DTG_VSMMUV3_SIZE      0x00040000ULL
-#define DTG_VSMMUV3_SPI       33u      /* INTID 65; virtio SPIs move to 34.. */
+#define DTG_VSMMUV3_SPI       33u      /* INTID (as Xen numbers virtio SPIs 33..43); virtio moves to 34.. */
 #define DTG_VSMMUV3_PHANDLE   65002u
 #define DTG_VSMMUV3_ID_BITS   16u      /* default vSID width (libdtgen's choice) */
 #define DTG_VSMMUV3_PCI_IDS   0x1000u  /* iommu-map length used by the v3 series */

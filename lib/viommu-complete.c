@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/viommu-complete.c - completing a user's hand-written partial DT.
+ *
+ * Xen's developers agreed on this workflow for vIOMMU guests: the user
+ * copies the host node with its `iommus` into the partial DT, replacing
+ * the SMMU phandle with 0 (or keeping the host phandle), and the tools do
+ * the rest.  We find each node's host device (xen,path, else the physical
+ * address of xen,reg, else reg translated through /passthrough's ranges),
+ * fill in what is missing, allocate vIDs on one vIOMMU and point every
+ * iommus entry at it.  Edits are planned first and applied to a copy, so
+ * nothing is produced unless every node succeeded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libfdt.h>
+
+#include <xendtgen/viommu.h>
+
+#include "viommu-internal.h"
+
+#define MAX_ENTRIES 64     /* iommus entries / reg entries per node */
+
+/* One planned node edit. */
+struct cnode {
+	char *path;            /* partial DT path (ctx memory) */
+	struct dtg_device *host;
+	bool set_path, set_force;
+	size_t nreg;           /* xen,reg triplets to write (0: keep) */
+	uint64_t xreg[MAX_ENTRIES][3];
+	size_t niommu;         /* iommus entries to rewrite (0: keep) */
+	int row[MAX_ENTRIES];  /* binder row of each entry */
+};
+
+struct complete {
+	dtg_ctx *ctx;
+	const dtg_host *host;
+	const void *fdt;
+	const char *name;
+	uint32_t pac, psc;     /* /passthrough #address-cells / #size-cells */
+	int pt;                /* /passthrough offset */
+	dtg_vbind *b;
+	struct cnode *node;
+	size_t nnode, cnode;
+	/* host MMIO index: first reg address of every host device */
+	struct hidx { uint64_t addr; int offset; } *idx;
+	size_t nidx;
+};
+
+static int cmp_hidx(const void *a, const void *b)
+{
+	const struct hidx *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->offset - y->offset;
+}
+
+/* Every host device's MMIO ranges, sorted by address (built on demand). */
+static int build_index(struct complete *c)
+{
+	size_t cap = 0;
+	int off = -1;
+
+	if (c->idx)
+		return 0;
+	while ((off = dtg_host_next_device(c->host, off)) >= 0) {
+		struct dtg_device *dev;
+		int err = dtg_host_resolve_offset(c->host, c->ctx, off, &dev);
+
+		if (err)
+			return err;
+		for (size_t i = 0; i < dev->nmmio; i++) {
+			if (dtg_grow(c->ctx, (void **)&c->idx, &cap, c->nidx + 1,
+				     sizeof(*c->idx))) {
+				dtg_device_free(c->ctx, dev);
+				return -DTG_ENOMEM;
+			}
+			c->idx[c->nidx].addr = dev->mmio[i].addr;
+			c->idx[c->nidx].offset = off;
+			c->nidx++;
+		}
+		dtg_device_free(c->ctx, dev);
+	}
+	if (c->nidx)
+		qsort(c->idx, c->nidx, sizeof(*c->idx), cmp_hidx);
+	return 0;
+}
+
+/* Host device whose MMIO starts at addr: its offset, or -DTG_ENOTFOUND. */
+static int find_by_addr(struct complete *c, uint64_t addr, int *second)
+{
+	size_t a = 0, z = c->nidx;
+
+	while (a < z) {
+		size_t m = a + (z - a) / 2;
+		if (c->idx[m].addr < addr)
+			a = m + 1;
+		else
+			z = m;
+	}
+	if (a >= c->nidx || c->idx[a].addr != addr)
+		return -DTG_ENOTFOUND;
+	*second = -1;
+	for (size_t k = a + 1; k < c->nidx && c->idx[k].addr == addr; k++)
+		if (c->idx[k].offset != c->idx[a].offset) {
+			*second = c->idx[k].offset;
+			break;
+		}
+	return c->idx[a].offset;
+}
+
+/* Translate an address of /passthrough's children through its ranges. */
+static int translate_pt(struct complete *c, const char *npath, uint64_t a,
+			uint64_t *out)
+{
+	int len;
+	const uint8_t *r = fdt_getprop(c->fdt, c->pt, "ranges", &len);
+	uint32_t pna = (uint32_t)fdt_address_cells(c->fdt, 0);
+	uint32_t ent = (c->pac + pna + c->psc) * 4;
+
+	if (!r || len == 0) {
+		*out = a;   /* ranges; (or none, as Xen's partial DTs): identity */
+		return 0;
+	}
+	if (len < 0 || len % ent || c->pac > 2 || c->psc > 2 || pna > 2)
+		return dtg_error(c->ctx, DTG_ECELLS,
+				 "%s: /passthrough: ranges: %d bytes do not fit <%u %u %u> cells",
+				 c->name, len, c->pac, pna, c->psc);
+	for (int i = 0; i < len / (int)ent; i++) {
+		const uint8_t *e = r + (size_t)i * ent;
+		uint64_t child = dtg_read_cells(e, (int)c->pac);
+		uint64_t parent = dtg_read_cells(e + 4 * c->pac, (int)pna);
+		uint64_t size = dtg_read_cells(e + 4 * (c->pac + pna), (int)c->psc);
+
+		if (a >= child && a - child < size) {
+			*out = parent + (a - child);
+			return 0;
+		}
+	}
+	return dtg_error(c->ctx, DTG_ENOTFOUND,
+			 "%s: %s: reg: address 0x%llx is outside /passthrough's ranges",
+			 c->name, npath, (unsigned long long)a);
+}
+
+static bool has_iommu(const struct dtg_device *dev)
+{
+	return dev->niommu || dev->niommu_map;
+}
+
+/* Find the host device of one partial node. */
+static int match_host(struct complete *c, int off, const char *npath,
+		      struct dtg_device **out)
+{
+	int len, hoff, second;
+	const char *xpath = fdt_getprop(c->fdt, off, "xen,path", &len);
+	const uint8_t *p;
+	uint64_t addr = 0;
+	const char *how;
+
+	if (xpath) {
+		if (len < 2 || xpath[len - 1])
+			return dtg_error(c->ctx, DTG_EBADDTB,
+					 "%s: %s: xen,path: not a string", c->name, npath);
+		if (dtg_host_resolve_device(c->host, c->ctx, xpath, out))
+			return dtg_error(c->ctx, DTG_ENOTFOUND,
+					 "%s: %s: xen,path: %s is not in the host DT %s",
+					 c->name, npath, xpath, dtg_host_name(c->host));
+		return 0;
+	}
+	if ((p = fdt_getprop(c->fdt, off, "xen,reg", &len)) != NULL) {
+		uint32_t ent = (2 * c->pac + c->psc) * 4;
+
+		if (len < (int)ent)
+			return dtg_error(c->ctx, DTG_ECELLS,
+					 "%s: %s: xen,reg: %d bytes is not one <phys size guest> triplet",
+					 c->name, npath, len);
+		addr = dtg_read_cells(p, (int)c->pac);
+		how = "xen,reg";
+	} else if ((p = fdt_getprop(c->fdt, off, "reg", &len)) != NULL) {
+		uint32_t ent = (c->pac + c->psc) * 4;
+		int err;
+
+		if (len < (int)ent || len % ent)
+			return dtg_error(c->ctx, DTG_ECELLS,
+					 "%s: %s: reg: %d bytes is not a multiple of <%u %u> cells",
+					 c->name, npath, len, c->pac, c->psc);
+		err = translate_pt(c, npath, dtg_read_cells(p, (int)c->pac), &addr);
+		if (err)
+			return err;
+		how = "reg";
+	} else {
+		return dtg_error(c->ctx, DTG_ENOTFOUND,
+				 "%s: %s: has none of xen,path, xen,reg and reg to find its host device",
+				 c->name, npath);
+	}
+	hoff = build_index(c);
+	if (hoff)
+		return hoff;
+	hoff = find_by_addr(c, addr, &second);
+	if (hoff < 0)
+		return dtg_error(c->ctx, DTG_ENOTFOUND,
+				 "%s: %s: %s: no device of host DT %s has MMIO at 0x%llx",
+				 c->name, npath, how, dtg_host_name(c->host),
+				 (unsigned long long)addr);
+	if (second >= 0) {
+		char a[256], b[256];
+		return dtg_error(c->ctx, DTG_EDUPLICATE,
+				 "%s: %s: %s: 0x%llx is MMIO of both %s and %s in the host DT; add xen,path",
+				 c->name, npath, how, (unsigned long long)addr,
+				 fdt_get_path(dtg_host_fdt(c->host), hoff, a, sizeof(a)) ? "?" : a,
+				 fdt_get_path(dtg_host_fdt(c->host), second, b, sizeof(b)) ? "?" : b);
+	}
+	return dtg_host_resolve_offset(c->host, c->ctx, hoff, out);
+}
+
+/* Plan xen,reg from the node's reg (guest addresses) and the host MMIO. */
+static int plan_xen_reg(struct complete *c, int off, struct cnode *n)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(c->fdt, off, "reg", &len);
+	uint32_t ent = (c->pac + c->psc) * 4;
+	size_t nent = p ? (size_t)len / ent : n->host->nmmio;
+
+	if (nent > MAX_ENTRIES || nent > n->host->nmmio)
+		return dtg_error(c->ctx, DTG_ECELLS,
+				 "%s: %s: reg: %zu entries, the host device %s has %zu MMIO ranges",
+				 c->name, n->path, nent, n->host->path, n->host->nmmio);
+	for (size_t i = 0; i < nent; i++) {
+		const struct dtg_mmio *m = &n->host->mmio[i];
+		uint64_t guest = p ? dtg_read_cells(p + i * ent, (int)c->pac) : m->addr;
+		uint64_t phys = m->addr, size = m->size;
+
+		/* Xen maps pages: widen when guest and host agree within the page. */
+		if ((phys & DTG_PAGE_MASK) != (guest & DTG_PAGE_MASK))
+			return dtg_error(c->ctx, DTG_ERANGE,
+					 "%s: %s: reg: guest 0x%llx and host 0x%llx differ within a 4 KiB page",
+					 c->name, n->path, (unsigned long long)guest,
+					 (unsigned long long)phys);
+		size = ((phys + size + DTG_PAGE_MASK) & ~DTG_PAGE_MASK) -
+		       (phys & ~DTG_PAGE_MASK);
+		n->xreg[i][0] = phys & ~DTG_PAGE_MASK;
+		n->xreg[i][1] = size;
+		n->xreg[i][2] = guest & ~DTG_PAGE_MASK;
+	}
+	n->nreg = nent;
+	return 0;
+}
+
+/* Plan the iommus rewrite: each entry's IDs become a vID on the vIOMMU. */
+static int plan_iommus(struct complete *c, int off, struct cnode *n)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(c->fdt, off, "iommus", &len);
+	const struct dtg_device *h = n->host;
+	size_t pos = 0, k = 0;
+
+	if (!p)
+		return 0;
+	if (len % 4)
+		return dtg_error(c->ctx, DTG_ECELLS,
+				 "%s: %s: iommus: %d bytes is not whole cells",
+				 c->name, n->path, len);
+	if (!has_iommu(h))
+		return dtg_error(c->ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: iommus: host device %s is not behind an IOMMU, so it cannot be bound to a vIOMMU",
+				 c->name, n->path, h->path);
+	while (pos < (size_t)len / 4) {
+		uint32_t ph = dtg_be32(p + 4 * pos), id;
+		const struct dtg_iommu_ref *ref = NULL;
+		int64_t vid = DTG_VID_AUTO;
+		uint32_t ncells;
+		int row;
+
+		if (k >= MAX_ENTRIES || k >= h->niommu)
+			return dtg_error(c->ctx, DTG_ECELLS,
+					 "%s: %s: iommus: more entries than the host's %zu for %s",
+					 c->name, n->path, h->niommu, h->path);
+		if (ph == DTG_VSMMUV3_PHANDLE) {
+			/* Already pointing at the vIOMMU: the cell is the user's vID. */
+			ref = &h->iommu[k];
+			ncells = 1;
+			if (pos + 2 > (size_t)len / 4)
+				return dtg_error(c->ctx, DTG_ECELLS,
+						 "%s: %s: iommus: entry %zu: <65002> needs one vID cell",
+						 c->name, n->path, k);
+			vid = dtg_be32(p + 4 * (pos + 1));
+			id = ref->ids[0];
+		} else {
+			/* 0 or a host phandle, then the host's IDs: find that entry. */
+			ncells = 0;
+			if (pos + 1 < (size_t)len / 4)
+				id = dtg_be32(p + 4 * (pos + 1));
+			else
+				return dtg_error(c->ctx, DTG_ECELLS,
+						 "%s: %s: iommus: entry %zu: phandle without an ID",
+						 c->name, n->path, k);
+			for (size_t i = 0; i < h->niommu; i++)
+				if (h->iommu[i].ncells && h->iommu[i].ids[0] == id &&
+				    (ph == 0 || ph == h->iommu[i].phandle)) {
+					ref = &h->iommu[i];
+					break;
+				}
+			if (!ref)
+				return dtg_error(c->ctx, DTG_ENOTFOUND,
+						 "%s: %s: iommus: entry %zu: ID 0x%x is not one of host %s's master IDs",
+						 c->name, n->path, k, id, h->path);
+			ncells = ref->ncells;
+			if (pos + 1 + ncells > (size_t)len / 4)
+				return dtg_error(c->ctx, DTG_ECELLS,
+						 "%s: %s: iommus: entry %zu: %s needs %u cells",
+						 c->name, n->path, k, ref->iommu, ncells);
+		}
+		row = dtg_vbind_add(c->b, n->path, ref->iommu, id, 1,
+				    ref->ncells >= 2 ? ref->ids[1] : 0, vid);
+		if (row < 0)
+			return row;
+		n->row[k++] = row;
+		pos += 1 + ncells;
+	}
+	n->niommu = k;
+	return 0;
+}
+
+static int plan_node(struct complete *c, int off)
+{
+	struct cnode *n;
+	char path[512];
+	int err;
+
+	if (fdt_get_path(c->fdt, off, path, sizeof(path)))
+		return dtg_error(c->ctx, DTG_EBADDTB, "%s: a node path is too long", c->name);
+	if (!fdt_getprop(c->fdt, off, "reg", NULL) &&
+	    !fdt_getprop(c->fdt, off, "xen,reg", NULL) &&
+	    !fdt_getprop(c->fdt, off, "xen,path", NULL) &&
+	    !fdt_getprop(c->fdt, off, "iommus", NULL))
+		return 0;   /* not a device (fixed clocks, ...): untouched */
+	if (dtg_grow(c->ctx, (void **)&c->node, &c->cnode, c->nnode + 1, sizeof(*n)))
+		return -DTG_ENOMEM;
+	n = &c->node[c->nnode++];
+	memset(n, 0, sizeof(*n));
+	n->path = dtg_strdup(c->ctx, path);
+	if (!n->path)
+		return -DTG_ENOMEM;
+	err = match_host(c, off, path, &n->host);
+	if (err)
+		return err;
+	if (!fdt_getprop(c->fdt, off, "xen,path", NULL) &&
+	    !fdt_getprop(c->fdt, off, "xen,force-assign-without-iommu", NULL)) {
+		if (has_iommu(n->host))
+			n->set_path = true;
+		else
+			n->set_force = true;
+	}
+	if (!fdt_getprop(c->fdt, off, "xen,reg", NULL)) {
+		err = plan_xen_reg(c, off, n);
+		if (err)
+			return err;
+	}
+	return plan_iommus(c, off, n);
+}
+
+static void put_cells(uint8_t *p, uint64_t v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t w = (uint32_t)(v >> (32 * (n - 1 - i)));
+		p[4 * i] = (uint8_t)(w >> 24);
+		p[4 * i + 1] = (uint8_t)(w >> 16);
+		p[4 * i + 2] = (uint8_t)(w >> 8);
+		p[4 * i + 3] = (uint8_t)w;
+	}
+}
+
+/* Add the vIOMMU node at the root unless the user already has 65002. */
+static int add_vsmmu_node(struct complete *c, void *fdt)
+{
+	uint8_t reg[16], irq[12], cell[4];
+	uint32_t ac = (uint32_t)fdt_address_cells(fdt, 0);
+	uint32_t sc = (uint32_t)fdt_size_cells(fdt, 0);
+	int off, r = 0;
+
+	if (fdt_node_offset_by_phandle(fdt, DTG_VSMMUV3_PHANDLE) >= 0)
+		return 0;
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return dtg_error(c->ctx, DTG_ECELLS,
+				 "%s: /: #address-cells %u / #size-cells %u cannot hold the vSMMUv3's reg",
+				 c->name, ac, sc);
+	off = fdt_add_subnode(fdt, 0, "iommu@4040000");
+	if (off < 0)
+		return off == -FDT_ERR_NOSPACE ? -DTG_ENOSPACE :
+		       dtg_error(c->ctx, DTG_EINVAL, "%s: /iommu@4040000: %s",
+				 c->name, fdt_strerror(off));
+	put_cells(reg, DTG_VSMMUV3_BASE, ac);
+	put_cells(reg + 4 * ac, DTG_VSMMUV3_SIZE, sc);
+	put_cells(irq, 0, 1);                         /* SPI */
+	put_cells(irq + 4, DTG_VSMMUV3_SPI - 32, 1);  /* INTID 33: cell 1 */
+	put_cells(irq + 8, 4, 1);                     /* level-high */
+	r |= fdt_setprop_string(fdt, off, "compatible", "arm,smmu-v3");
+	r |= fdt_setprop(fdt, off, "reg", reg, 4 * (ac + sc));
+	r |= fdt_setprop_u32(fdt, off, "interrupt-parent", 65000);
+	r |= fdt_setprop(fdt, off, "interrupts", irq, sizeof(irq));
+	r |= fdt_setprop_string(fdt, off, "interrupt-names", "combined");
+	r |= fdt_setprop_u32(fdt, off, "#iommu-cells", 1);
+	put_cells(cell, DTG_VSMMUV3_PHANDLE, 1);
+	r |= fdt_setprop(fdt, off, "phandle", cell, 4);
+	return r ? -DTG_ENOSPACE : 0;
+}
+
+/* Apply every planned edit to a copy of size `size`. */
+static int apply(struct complete *c, void *fdt)
+{
+	bool any_iommus = false;
+
+	for (size_t i = 0; i < c->nnode; i++) {
+		struct cnode *n = &c->node[i];
+		int off = fdt_path_offset(fdt, n->path), r = 0;
+
+		if (off < 0)
+			return dtg_error(c->ctx, DTG_EINVAL, "%s: %s: lost while editing",
+					 c->name, n->path);
+		if (n->nreg) {
+			uint32_t ent = 2 * c->pac + c->psc;
+			uint8_t buf[MAX_ENTRIES * 6 * 4];
+
+			for (size_t k = 0; k < n->nreg; k++) {
+				uint8_t *e = buf + k * ent * 4;
+				put_cells(e, n->xreg[k][0], c->pac);
+				put_cells(e + 4 * c->pac, n->xreg[k][1], c->psc);
+				put_cells(e + 4 * (c->pac + c->psc), n->xreg[k][2], c->pac);
+			}
+			r |= fdt_setprop(fdt, off, "xen,reg", buf, (int)(n->nreg * ent * 4));
+		}
+		if (n->set_path)
+			r |= fdt_setprop_string(fdt, off, "xen,path", n->host->path);
+		if (n->set_force)
+			r |= fdt_setprop_empty(fdt, off, "xen,force-assign-without-iommu");
+		if (n->niommu) {
+			uint8_t buf[MAX_ENTRIES * 8];
+
+			for (size_t k = 0; k < n->niommu; k++) {
+				struct dtg_vid_map m;
+
+				dtg_vbind_get(c->b, (size_t)n->row[k], &m);
+				put_cells(buf + 8 * k, DTG_VSMMUV3_PHANDLE, 1);
+				put_cells(buf + 8 * k + 4, m.vid, 1);
+			}
+			r |= fdt_setprop(fdt, off, "iommus", buf, (int)(8 * n->niommu));
+			any_iommus = true;
+		}
+		if (r)
+			return r == -FDT_ERR_NOSPACE || r < 0 ? -DTG_ENOSPACE : -DTG_EINVAL;
+	}
+	return any_iommus ? add_vsmmu_node(c, fdt) : 0;
+}
+
+int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
+			 const void *partial, size_t size, const char *name,
+			 const struct dtg_complete_opts *opts,
+			 void **out, size_t *out_size)
+{
+	struct complete c;
+	unsigned bits;
+	int err, off;
+	void *buf = NULL;
+	size_t cap;
+
+	if (!ctx || !host || !partial || !out || !out_size)
+		return -DTG_EINVAL;
+	if (!name)
+		name = "partial.dtb";
+	bits = opts && opts->id_bits ? opts->id_bits : DTG_VSMMUV3_ID_BITS;
+	if (opts && opts->viommu != DTG_VIOMMU_NONE && opts->viommu != DTG_VIOMMU_SMMUV3)
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "%s: only a smmuv3 vIOMMU can be added to an Arm partial DT",
+				 name);
+	if (size < 40 || size > INT32_MAX || fdt_totalsize(partial) != size ||
+	    fdt_check_full(partial, size))
+		return dtg_error(ctx, DTG_EBADDTB, "%s: not a valid DTB", name);
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	c.host = host;
+	c.fdt = partial;
+	c.name = name;
+	c.pt = fdt_path_offset(partial, "/passthrough");
+	if (c.pt < 0)
+		return dtg_error(ctx, DTG_ENOTFOUND, "%s: /passthrough: missing", name);
+	c.pac = (uint32_t)fdt_address_cells(partial, c.pt);
+	c.psc = (uint32_t)fdt_size_cells(partial, c.pt);
+	if (c.pac < 1 || c.pac > 2 || c.psc < 1 || c.psc > 2)
+		return dtg_error(ctx, DTG_ECELLS,
+				 "%s: /passthrough: #address-cells/#size-cells must be 1 or 2",
+				 name);
+	err = dtg_vbind_new(ctx, name, bits, &c.b);
+	if (err)
+		return err;
+	fdt_for_each_subnode(off, partial, c.pt) {
+		err = plan_node(&c, off);
+		if (err)
+			goto out;
+	}
+	err = dtg_vbind_allocate(c.b);
+	if (err)
+		goto out;
+	for (cap = size + 1024 + c.nnode * 256; ; cap *= 2) {
+		dtg_free(ctx, buf);
+		buf = dtg_alloc(ctx, cap);
+		if (!buf) {
+			err = -DTG_ENOMEM;
+			goto out;
+		}
+		if (fdt_open_into(partial, buf, (int)cap)) {
+			err = dtg_error(ctx, DTG_EBADDTB, "%s: cannot be opened for editing", name);
+			goto out;
+		}
+		err = apply(&c, buf);
+		if (err != -DTG_ENOSPACE)
+			break;
+	}
+	if (err)
+		goto out;
+	fdt_pack(buf);
+	*out_size = fdt_totalsize(buf);
+	*out = buf;
+	buf = NULL;
+out:
+	dtg_free(ctx, buf);
+	for (size_t i = 0; i < c.nnode; i++) {
+		dtg_free(ctx, c.node[i].path);
+		dtg_device_free(ctx, c.node[i].host);
+	}
+	dtg_free(ctx, c.node);
+	dtg_free(ctx, c.idx);
+	dtg_vbind_free(c.b);
+	return err;
+}
