@@ -100,6 +100,9 @@ struct dtg_pt {
 	enum dtg_placement *place;   /* per MMIO range (nplace entries) */
 	uint64_t *place_addr;
 	size_t nplace;
+	/* placement of ranges >= nplace (set with range -1) */
+	enum dtg_placement place_default;
+	uint64_t place_default_addr;
 	struct dtg_pt_clock_rate {
 		char *clock;             /* clock-names entry or index */
 		uint64_t hz;

@@ -1,1 +1,13 @@
-# lib/domain*, lib/finalize*, lib/config*: domain model, finalize, xl.cfg input
+# lib/domain*, lib/finalize*, lib/guest-map.c: the domain model and its
+# finalize passes (placement, interrupts, clocks, guest nodes).  The xl.cfg
+# input (lib/config*) may append its own sources below.
+lib_libdtgen_la_SOURCES += \
+	%reldir%/domain.c \
+	%reldir%/finalize-internal.h \
+	%reldir%/finalize.c \
+	%reldir%/finalize-mmio.c \
+	%reldir%/finalize-irq.c \
+	%reldir%/finalize-clock.c \
+	%reldir%/finalize-phandle.c \
+	%reldir%/finalize-node.c \
+	%reldir%/guest-map.c

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/finalize-clock.c - the guest's clocks.  A guest gets no clock
+ * controller, so each distinct host clock specifier a device uses becomes
+ * one generated `fixed-clock` node whose rate comes from the host (a
+ * fixed-clock or assigned-clock-rates) or from the description; a clock
+ * with no known rate is an error, since a driver would compute garbage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libfdt.h>
+
+#include "host-internal.h"
+#include "finalize-internal.h"
+
+static int cmp_spec(const struct dtg_fin_clock *c, uint32_t phandle,
+		    uint32_t ncells, const uint32_t *cells)
+{
+	if (c->phandle != phandle)
+		return c->phandle < phandle ? -1 : 1;
+	if (c->ncells != ncells)
+		return c->ncells < ncells ? -1 : 1;
+	for (uint32_t i = 0; i < ncells; i++)
+		if (c->cells[i] != cells[i])
+			return c->cells[i] < cells[i] ? -1 : 1;
+	return 0;
+}
+
+/* Index in f->clk_by_spec where the specifier is or would go. */
+static size_t spec_search(const struct dtg_fin *f, uint32_t phandle,
+			  uint32_t ncells, const uint32_t *cells, bool *found)
+{
+	size_t lo = 0, hi = f->nclk;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_spec(&f->clk[f->clk_by_spec[mid]], phandle, ncells, cells);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct dtg_fin_clock *dtg_fin_clock_find(const struct dtg_fin *f,
+					       const struct dtg_dep *dep)
+{
+	bool found;
+	size_t i = spec_search(f, dep->phandle, dep->ncells, dep->cells, &found);
+
+	return found ? &f->clk[f->clk_by_spec[i]] : NULL;
+}
+
+/* The description's rate for clock `index` (by clock-names entry or index). */
+static uint64_t described_rate(const struct dtg_pt *pt, const struct dtg_dep *dep,
+			       bool *used)
+{
+	char idx[16];
+
+	snprintf(idx, sizeof(idx), "%d", dep->index);
+	for (size_t i = 0; i < pt->nrate; i++)
+		if ((dep->name && !strcmp(pt->rate[i].clock, dep->name)) ||
+		    !strcmp(pt->rate[i].clock, idx)) {
+			used[i] = true;
+			return pt->rate[i].hz;
+		}
+	return 0;
+}
+
+/* clock-output-names entry of a specifier, when the provider names it. */
+static const char *output_name(const struct dtg_fin *f, const struct dtg_dep *dep)
+{
+	int prov = dtg_host_phandle_offset(f->host, dep->phandle);
+	int idx = 0, len;
+	const fdt32_t *ind;
+
+	if (prov < 0 || dep->ncells > 1)
+		return NULL;
+	if (dep->ncells == 1) {
+		idx = -1;
+		ind = fdt_getprop(f->fdt, prov, "clock-indices", &len);
+		if (ind) {
+			for (int i = 0; i < len / 4; i++)
+				if (fdt32_to_cpu(ind[i]) == dep->cells[0])
+					idx = i;
+		} else if (dep->cells[0] <= INT32_MAX) {
+			idx = (int)dep->cells[0];
+		}
+		if (idx < 0)
+			return NULL;
+	}
+	return dtg_host_string_index(f->host, prov, "clock-output-names", idx);
+}
+
+/* "clk-<provider name>[-<cell>...]", with only node-name characters. */
+static char *clock_node_name(struct dtg_fin *f, const struct dtg_dep *dep)
+{
+	const char *prov = strrchr(dep->provider, '/');
+	struct dtg_buf b;
+	char *name;
+
+	prov = prov ? prov + 1 : dep->provider;
+	dtg_buf_init(&b, f->ctx);
+	dtg_buf_puts(&b, "clk-");
+	for (const char *p = prov; *p; p++) {
+		char c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == ',' || c == '.' ||
+		      c == '_' || c == '+' || c == '-'))
+			c = '-';
+		dtg_buf_put(&b, &c, 1);
+	}
+	for (uint32_t i = 0; i < dep->ncells; i++)
+		dtg_buf_printf(&b, "-%u", dep->cells[i]);
+	dtg_buf_put(&b, "", 1);
+	if (b.err) {
+		dtg_buf_release(&b);
+		return NULL;
+	}
+	name = dtg_arena_strdup(f->a, b.data);
+	dtg_buf_release(&b);
+	return name;
+}
+
+static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
+		     uint64_t rate)
+{
+	const struct dtg_pt *pt = &f->d->pt[p];
+	bool found;
+	size_t at = spec_search(f, dep->phandle, dep->ncells, dep->cells, &found);
+	struct dtg_fin_clock *c;
+
+	if (found) {
+		c = &f->clk[f->clk_by_spec[at]];
+		if (c->rate != rate)
+			return dtg_error(f->ctx, DTG_EINVAL,
+					 "%s: %s: clocks: clock %d (%s) is %s's clock %d (%s) too, at %llu Hz, not %llu Hz",
+					 f->hname, pt->host_path, dep->index,
+					 dep->name ? dep->name : "unnamed",
+					 f->d->pt[c->first_pt].host_path, c->first_index,
+					 c->first_name ? c->first_name : "unnamed",
+					 (unsigned long long)c->rate,
+					 (unsigned long long)rate);
+		return 0;
+	}
+	if (dtg_grow(f->ctx, (void **)&f->clk, &f->cclk, f->nclk + 1, sizeof(*f->clk)) ||
+	    dtg_grow(f->ctx, (void **)&f->clk_by_spec, &f->cclk_by_spec, f->nclk + 1,
+		     sizeof(*f->clk_by_spec)))
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	c = &f->clk[f->nclk];
+	memset(c, 0, sizeof(*c));
+	c->phandle = dep->phandle;
+	c->ncells = dep->ncells;
+	memcpy(c->cells, dep->cells, sizeof(c->cells));
+	c->rate = rate;
+	c->provider = dep->provider;
+	c->output_name = output_name(f, dep);
+	c->first_pt = p;
+	c->first_name = dep->name;
+	c->first_index = dep->index;
+	c->name = clock_node_name(f, dep);
+	if (!c->name)
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	memmove(&f->clk_by_spec[at + 1], &f->clk_by_spec[at],
+		(f->nclk - at) * sizeof(*f->clk_by_spec));
+	f->clk_by_spec[at] = f->nclk;
+	f->nclk++;
+	return 0;
+}
+
+static int device_clocks(struct dtg_fin *f, size_t p)
+{
+	const struct dtg_pt *pt = &f->d->pt[p];
+	const struct dtg_device *dev = pt->host;
+	bool used[64] = { false };
+	bool *u = used;
+	int rc = 0;
+
+	if (pt->nrate > DTG_ARRAY_SIZE(used)) {
+		u = dtg_zalloc(f->ctx, pt->nrate * sizeof(*u));
+		if (!u)
+			return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	}
+	for (size_t i = 0; i < dev->ndep && !rc; i++) {
+		const struct dtg_dep *dep = &dev->dep[i];
+		uint64_t rate;
+
+		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
+			continue;
+		rate = described_rate(pt, dep, u);
+		if (rate && dep->rate && rate != dep->rate)
+			dtg_log(f->ctx, DTG_LOG_WARN,
+				"%s: %s: clocks: clock %d (%s): the description's %llu Hz overrides the host's %llu Hz",
+				f->hname, pt->host_path, dep->index,
+				dep->name ? dep->name : "unnamed",
+				(unsigned long long)rate,
+				(unsigned long long)dep->rate);
+		if (!rate)
+			rate = dep->rate;
+		if (!rate) {
+			rc = dtg_error(f->ctx, DTG_EINVAL,
+				       "%s: %s: clocks: clock %d (%s) from %s has no known rate; give one (clock-rate=%s:HZ)",
+				       f->hname, pt->host_path, dep->index,
+				       dep->name ? dep->name : "unnamed", dep->provider,
+				       dep->name ? dep->name : "INDEX");
+			break;
+		}
+		rc = add_clock(f, p, dep, rate);
+	}
+	for (size_t i = 0; i < pt->nrate && !rc; i++)
+		if (!u[i])
+			rc = dtg_error(f->ctx, DTG_ENOTFOUND,
+				       "%s: %s: clock-names: the description gives a rate for clock \"%s\", which the device does not have",
+				       f->hname, pt->host_path, pt->rate[i].clock);
+	if (u != used)
+		dtg_free(f->ctx, u);
+	return rc;
+}
+
+/* Two providers may share a node name: suffix the later clocks. */
+static int unique_names(struct dtg_fin *f)
+{
+	for (size_t i = 1; i < f->nclk; i++) {
+		unsigned n = 1;
+
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(f->clk[k].name, f->clk[i].name))
+				n++;
+		if (n > 1) {
+			char *nn = dtg_arena_alloc(f->a, strlen(f->clk[i].name) + 12);
+
+			if (!nn)
+				return -DTG_ENOMEM;
+			sprintf(nn, "%s-%u", f->clk[i].name, n);
+			f->clk[i].name = nn;
+		}
+	}
+	return 0;
+}
+
+int dtg_finalize_clocks(struct dtg_fin *f)
+{
+	int rc;
+
+	for (size_t p = 0; p < f->d->npt; p++) {
+		rc = device_clocks(f, p);
+		if (rc)
+			return rc;
+	}
+	rc = unique_names(f);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < f->nclk; i++) {
+		f->clk[i].guest_phandle = dtg_fin_new_phandle(f);
+		if (!f->clk[i].guest_phandle)
+			return -DTG_ERANGE;
+	}
+	return 0;
+}
+
+/* Build a clock's guest node: compatible, #clock-cells, rate, name, phandle. */
+int dtg_fin_clock_gnode(struct dtg_fin *f, const struct dtg_fin_clock *c,
+			struct dtg_gnode *g)
+{
+	static const char compat[] = "fixed-clock";
+	uint32_t *cells0 = dtg_arena_alloc(f->a, 4);
+	uint32_t *ph = dtg_arena_alloc(f->a, 4);
+	uint32_t *rate = dtg_arena_alloc(f->a, 8);
+	struct dtg_gprop *pr = dtg_arena_alloc(f->a, 5 * sizeof(*pr));
+	size_t n = 0;
+
+	if (!cells0 || !ph || !rate || !pr)
+		return -DTG_ENOMEM;
+	*cells0 = cpu_to_fdt32(0);
+	*ph = cpu_to_fdt32(c->guest_phandle);
+	pr[n++] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
+	pr[n++] = (struct dtg_gprop){ "#clock-cells", cells0, 4 };
+	if (c->rate > UINT32_MAX) {
+		rate[0] = cpu_to_fdt32((uint32_t)(c->rate >> 32));
+		rate[1] = cpu_to_fdt32((uint32_t)c->rate);
+		pr[n++] = (struct dtg_gprop){ "clock-frequency", rate, 8 };
+	} else {
+		rate[0] = cpu_to_fdt32((uint32_t)c->rate);
+		pr[n++] = (struct dtg_gprop){ "clock-frequency", rate, 4 };
+	}
+	if (c->output_name)
+		pr[n++] = (struct dtg_gprop){ "clock-output-names", c->output_name,
+					      (uint32_t)strlen(c->output_name) + 1 };
+	pr[n++] = (struct dtg_gprop){ "phandle", ph, 4 };
+	g->name = c->name;
+	g->nprop = n;
+	g->prop = pr;
+	g->nchild = 0;
+	g->child = NULL;
+	return 0;
+}

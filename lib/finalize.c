@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/finalize.c - dtg_domain_finalize(): resolve every passthrough
+ * device on the host, decide IOMMU protection, then run the placement,
+ * interrupt, clock and guest-node passes.  All decisions are allocated
+ * from the domain's arena; on failure the arena is reset and the domain
+ * stays mutable, so the caller can fix the description and retry.
+ */
+#include <libfdt.h>
+
+#include "host-internal.h"
+#include "finalize-internal.h"
+
+uint32_t dtg_fin_new_phandle(struct dtg_fin *f)
+{
+	if (f->d->next_phandle >= DTG_GUEST_PHANDLE_LIMIT) {
+		dtg_error(f->ctx, DTG_ERANGE,
+			  "%s: guest: phandle: more than %u phandles needed",
+			  f->hname, DTG_GUEST_PHANDLE_LIMIT - DTG_GUEST_PHANDLE_FIRST);
+		return 0;
+	}
+	return f->d->next_phandle++;
+}
+
+/* The GIC version of the host, from its interrupt controller's compatible. */
+static unsigned host_gic_version(const void *fdt)
+{
+	static const char *const v3[] = { "arm,gic-v3", "arm,gic-v4" };
+	static const char *const v2[] = {
+		"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+		"arm,cortex-a7-gic", "arm,gic-v2", "arm,arm11mp-gic",
+		"arm,cortex-a5-gic", "arm,pl390", "qcom,msm-qgic2",
+	};
+
+	for (size_t i = 0; i < DTG_ARRAY_SIZE(v3); i++)
+		if (fdt_node_offset_by_compatible(fdt, -1, v3[i]) >= 0)
+			return 3;
+	for (size_t i = 0; i < DTG_ARRAY_SIZE(v2); i++)
+		if (fdt_node_offset_by_compatible(fdt, -1, v2[i]) >= 0)
+			return 2;
+	return 0;
+}
+
+/* True if an ancestor of the node (a PCI host bridge) has an iommu-map. */
+static bool under_iommu_map(const void *fdt, int offset)
+{
+	int depth = fdt_node_depth(fdt, offset);
+
+	for (int k = depth - 1; k > 0; k--) {
+		int anc = fdt_supernode_atdepth_offset(fdt, offset, k, NULL);
+
+		if (anc >= 0 && fdt_getprop(fdt, anc, "iommu-map", NULL))
+			return true;
+	}
+	return false;
+}
+
+/* Fail on resource errors the guest would inherit (reg, interrupts). */
+static int check_device_errors(struct dtg_fin *f, struct dtg_pt *pt)
+{
+	static const char *const fatal[] = {
+		"reg", "interrupts", "interrupts-extended", "interrupt-parent",
+		"clocks",
+	};
+	const struct dtg_device *dev = pt->host;
+
+	for (size_t i = 0; i < dev->nerror; i++) {
+		const char *e = dev->errors[i];
+
+		for (size_t k = 0; k < DTG_ARRAY_SIZE(fatal); k++) {
+			size_t n = strlen(fatal[k]);
+
+			if (!strncmp(e, fatal[k], n) && e[n] == ':')
+				return dtg_error(f->ctx, DTG_EINVAL, "%s: %s: %s",
+						 f->hname, dev->path, e);
+		}
+		dtg_log(f->ctx, DTG_LOG_WARN, "%s: %s: %s", f->hname, dev->path, e);
+	}
+	return 0;
+}
+
+static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
+{
+	const struct dtg_device *dev = pt->host;
+	bool has = dev->niommu > 0 || dev->niommu_map > 0 ||
+		   under_iommu_map(f->fdt, dev->offset);
+
+	switch (pt->iommu_mode) {
+	case DTG_IOMMU_MODE_ON:
+		if (!has)
+			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: iommus: iommu=yes but the host DT puts no IOMMU in front of the device",
+					 f->hname, dev->path);
+		pt->iommu = true;
+		break;
+	case DTG_IOMMU_MODE_OFF:
+		pt->iommu = false;
+		break;
+	default:
+		pt->iommu = has;
+		break;
+	}
+	if (pt->iommu)
+		for (size_t i = 0; i < dev->niommu; i++) {
+			int io = dtg_host_path_offset(f->host, dev->iommu[i].iommu);
+			const char *st = io >= 0 ? fdt_getprop(f->fdt, io, "status", NULL) : NULL;
+
+			if (st && strcmp(st, "okay") && strcmp(st, "ok"))
+				dtg_log(f->ctx, DTG_LOG_WARN,
+					"%s: %s: iommus: the IOMMU %s is status \"%s\" in the host DT; Xen only assigns through an enabled IOMMU",
+					f->hname, dev->path, dev->iommu[i].iommu, st);
+		}
+	return 0;
+}
+
+static int resolve_devices(struct dtg_fin *f)
+{
+	struct dtg_domain *d = f->d;
+	int rc;
+
+	for (size_t i = 0; i < d->npt; i++) {
+		struct dtg_pt *pt = &d->pt[i];
+
+		if (!pt->host) {
+			rc = dtg_host_resolve_offset(f->host, f->ctx, pt->host_offset,
+						     &pt->host);
+			if (rc)
+				return rc;
+		}
+		if (dtg_host_is_gic(f->host, pt->host_offset))
+			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: compatible: the host's interrupt controller belongs to Xen and cannot be passed through",
+					 f->hname, pt->host_path);
+		rc = check_device_errors(f, pt);
+		if (rc)
+			return rc;
+		rc = decide_iommu(f, pt);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void fin_release(struct dtg_fin *f)
+{
+	dtg_free(f->ctx, f->mix);
+	dtg_free(f->ctx, f->clk);
+	dtg_free(f->ctx, f->clk_by_spec);
+	dtg_free(f->ctx, f->copy);
+	dtg_free(f->ctx, f->copy_by_off);
+}
+
+/* Forget every decision: the domain is mutable again. */
+static void reset_decisions(struct dtg_domain *d)
+{
+	dtg_arena_free_all(&d->arena);
+	for (size_t i = 0; i < d->npt; i++) {
+		struct dtg_pt *pt = &d->pt[i];
+
+		if (pt->host)
+			dtg_device_free(d->ctx, pt->host);
+		pt->host = NULL;
+		pt->iommu = false;
+		pt->guest_path = NULL;
+		pt->nrange = 0;
+		pt->range = NULL;
+		pt->nirq = 0;
+		pt->irq = NULL;
+		pt->gnode = NULL;
+	}
+	d->final_gic_version = 0;
+	d->final_nr_spis = 0;
+	d->ngnode = 0;
+	d->gnode = NULL;
+	d->next_phandle = DTG_GUEST_PHANDLE_FIRST;
+}
+
+int dtg_domain_finalize(dtg_domain *d)
+{
+	struct dtg_fin f;
+	int rc;
+
+	if (!d)
+		return -DTG_EINVAL;
+	if (d->finalized)
+		return dtg_error(d->ctx, DTG_ESTATE, "domain: finalize: already finalized");
+	reset_decisions(d);
+	memset(&f, 0, sizeof(f));
+	f.d = d;
+	f.ctx = d->ctx;
+	f.host = d->host;
+	f.fdt = dtg_host_fdt(d->host);
+	f.hname = dtg_host_name(d->host);
+	f.a = &d->arena;
+
+	f.gic_version = d->gic_version ? d->gic_version : host_gic_version(f.fdt);
+	if (!f.gic_version) {
+		if (d->arch != DTG_ARCH_X86 && d->npt)
+			return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+					 "%s: /: compatible: no Arm GIC found in the host DT; set gic_version",
+					 f.hname);
+		f.gic_version = 2;
+	}
+	d->final_gic_version = f.gic_version;
+	f.nmap = dtg_guest_map(d, f.gic_version, f.map);
+
+	rc = resolve_devices(&f);
+	if (!rc)
+		rc = dtg_finalize_mmio(&f);
+	if (!rc)
+		rc = dtg_finalize_irqs(&f);
+	if (!rc)
+		rc = dtg_finalize_clocks(&f);
+	if (!rc)
+		rc = dtg_finalize_nodes(&f);
+	fin_release(&f);
+	if (rc) {
+		reset_decisions(d);
+		return rc;
+	}
+	d->finalized = true;
+	return 0;
+}
