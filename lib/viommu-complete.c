@@ -396,14 +396,15 @@ static int add_vsmmu_node(struct complete *c, void *fdt)
 	put_cells(irq, 0, 1);                         /* SPI */
 	put_cells(irq + 4, DTG_VSMMUV3_SPI - 32, 1);  /* INTID 33: cell 1 */
 	put_cells(irq + 8, 4, 1);                     /* level-high */
-	r |= fdt_setprop_string(fdt, off, "compatible", "arm,smmu-v3");
-	r |= fdt_setprop(fdt, off, "reg", reg, 4 * (ac + sc));
-	r |= fdt_setprop_u32(fdt, off, "interrupt-parent", 65000);
-	r |= fdt_setprop(fdt, off, "interrupts", irq, sizeof(irq));
-	r |= fdt_setprop_string(fdt, off, "interrupt-names", "combined");
-	r |= fdt_setprop_u32(fdt, off, "#iommu-cells", 1);
+	/* libfdt inserts each new property first: write them in reverse. */
 	put_cells(cell, DTG_VSMMUV3_PHANDLE, 1);
 	r |= fdt_setprop(fdt, off, "phandle", cell, 4);
+	r |= fdt_setprop_u32(fdt, off, "#iommu-cells", 1);
+	r |= fdt_setprop_string(fdt, off, "interrupt-names", "combined");
+	r |= fdt_setprop(fdt, off, "interrupts", irq, sizeof(irq));
+	r |= fdt_setprop_u32(fdt, off, "interrupt-parent", 65000);
+	r |= fdt_setprop(fdt, off, "reg", reg, 4 * (ac + sc));
+	r |= fdt_setprop_string(fdt, off, "compatible", "arm,smmu-v3");
 	return r ? -DTG_ENOSPACE : 0;
 }
 

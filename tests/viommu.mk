@@ -16,3 +16,6 @@ TESTS += tests/check_viommu_complete
 tests_check_viommu_complete_SOURCES = tests/check_viommu_complete.c
 tests_check_viommu_complete_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_viommu_complete_LDADD = $(TEST_LDADD)
+
+TESTS += tests/viommu-cli.sh
+EXTRA_DIST += tests/viommu-cli.sh

@@ -54,6 +54,7 @@ int cmd_guest_dt(int argc, char **argv);
 int cmd_check_partial(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_xlcfg(int argc, char **argv);
+int cmd_complete(int argc, char **argv);   /* tools/cmd-complete.c */
 int cmd_dom0less(int argc, char **argv);
 
 #endif

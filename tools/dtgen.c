@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "plan", cmd_plan,
 	  "plan HOST.dtb GUEST.cfg [--format text|json|bin] [--domid N] "
 	  "[--xen 4.17|4.22] [-o OUT]" },
+	{ "complete", cmd_complete,
+	  "complete HOST.dtb PARTIAL.dtb -o OUT.dtb [--viommu smmuv3] [--id-bits N]" },
 	{ "xlcfg", cmd_xlcfg, "xlcfg HOST.dtb GUEST.cfg [--partial PATH]" },
 	{ "dom0less", cmd_dom0less,
 	  "dom0less HOST.dtb GUEST.cfg... -o DIR [--xen-bootargs ARGS] "

@@ -10,3 +10,4 @@ tools_dtgen_SOURCES = \
 	%reldir%/cmd-plan.c \
 	%reldir%/cmd-dom0less.c
 tools_dtgen_LDADD = lib/libdtgen.la $(FDT_LIBS)
+tools_dtgen_SOURCES += %reldir%/cmd-complete.c

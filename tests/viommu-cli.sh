@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# dtgen complete: the ZCU102 GEM seed partial DT is completed and passes
+# dtgen check-partial; a node matching no host device fails with a message
+# naming it, and no output file is left.
+set -u
+DTGEN="$top_builddir/tools/dtgen"
+HOST="$top_srcdir/tests/data/zynqmp-zcu102-rev1.0.dtb"
+DTC=${DTC:-dtc}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+cat > "$T/gem.dts" <<'DTS'
+/dts-v1/;
+/ {
+	#address-cells = <2>;
+	#size-cells = <2>;
+	passthrough {
+		compatible = "simple-bus";
+		ranges;
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ethernet@ff0e0000 {
+			compatible = "cdns,zynqmp-gem", "cdns,gem";
+			interrupt-parent = <0xfde8>;
+			interrupts = <0x0 0x3f 0x4 0x0 0x3f 0x4>;
+			reg = <0x0 0xff0e0000 0x0 0x1000>;
+			iommus = <0x0 0x877>;
+		};
+	};
+};
+DTS
+"$DTC" -q -I dts -O dtb -o "$T/gem.dtb" "$T/gem.dts" || fail "dtc"
+"$DTGEN" complete "$HOST" "$T/gem.dtb" -o "$T/out.dtb" || fail "complete"
+"$DTGEN" check-partial "$HOST" "$T/out.dtb" || fail "check-partial rejects the completed DT"
+"$DTC" -I dtb -O dts "$T/out.dtb" 2>/dev/null > "$T/out.dts"
+grep -q 'iommus = <0xfdea 0x877>;' "$T/out.dts" || fail "iommus not rewritten"
+grep -q 'xen,path = "/axi/ethernet@ff0e0000";' "$T/out.dts" || fail "no xen,path"
+grep -q 'compatible = "arm,smmu-v3";' "$T/out.dts" || fail "no vSMMUv3 node"
+"$DTC" -I dtb -O dts -E iommus_property "$T/out.dtb" 2>&1 >/dev/null | grep -q iommus_property && fail "dtc iommus_property"
+
+# A node that matches nothing: error naming it, no output.
+sed 's/0xff0e0000 0x0 0x1000/0xa0000000 0x0 0x1000/; s/ethernet@ff0e0000/dma@a0000000/' "$T/gem.dts" > "$T/bad.dts"
+"$DTC" -q -I dts -O dtb -o "$T/bad.dtb" "$T/bad.dts" || fail "dtc bad"
+msg=$("$DTGEN" complete "$HOST" "$T/bad.dtb" -o "$T/bad-out.dtb" 2>&1) && fail "bad input accepted"
+echo "$msg" | grep -q '/passthrough/dma@a0000000: reg: no device' || fail "message: $msg"
+[ -e "$T/bad-out.dtb" ] && fail "output written on error"
+# Usage errors.
+"$DTGEN" complete "$HOST" 2>/dev/null; [ $? -eq 2 ] || fail "usage status"
+echo "PASS"
