@@ -15,6 +15,7 @@ fi
 top_srcdir=${top_srcdir:-$(cd "$E2E_DIR/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 DTGEN=$top_builddir/tools/dtgen
 QEMU=${QEMU:-qemu-system-aarch64}
 export QEMU
@@ -45,7 +46,7 @@ e2e_setup() {
     rm -rf "$WORK"
     mkdir -p "$WORK"
     WORK=$(cd "$WORK" && pwd)
-    CACHE=$("$E2E_DIR/fetch.sh" | tail -n1)
+    CACHE=$(/bin/bash "$E2E_DIR/fetch.sh" | tail -n1)
     XEN=$CACHE/xen
     KERNEL=$CACHE/Image
     say "packages: $(grep -h Version "$CACHE/VERSIONS" | paste -sd';')"

@@ -90,7 +90,7 @@ then pass "load.txt consistent"; else fail "load.txt"; fi
 
 # ---- boot ----
 LOG=$WORK/serial.log
-"$E2E_DIR/boot.sh" "$XEN" "$OUT" "$LOG" 2
+/bin/bash "$E2E_DIR/boot.sh" "$XEN" "$OUT" "$LOG" 2
 read -r STATS < "$LOG.stats"
 
 expect "$LOG" '^\(XEN\) Xen dom0less mode detected' "Xen in dom0less mode"
