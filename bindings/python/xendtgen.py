@@ -1,0 +1,289 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""xendtgen: Python access to libdtgen (for Lopper and build scripts).
+
+A thin layer over the C API with ctypes: every call goes to libdtgen, and
+every libdtgen error becomes a DtgenError carrying the library's message
+(which names the input, the node and the property).
+
+    import xendtgen
+    host = xendtgen.Host.load("host.dtb")
+    print(host.inspect())                      # list of dicts, like `dtgen inspect --json`
+    dom = host.domain_from_config(open("guest.cfg").read(), "guest.cfg")
+    open("partial.dtb", "wb").write(dom.partial_dtb())
+    plan = dom.plan()                          # list of dicts
+
+The library is found through $DTGEN_LIBRARY (a path to libdtgen.so), then
+the system's linker path.
+"""
+
+import ctypes
+import ctypes.util
+import json
+import os
+
+__all__ = ["DtgenError", "Host", "Domain", "check_partial", "version"]
+
+_c = ctypes
+_vp = _c.c_void_p
+_sz = _c.c_size_t
+
+
+def _load_library():
+    path = os.environ.get("DTGEN_LIBRARY") or ctypes.util.find_library("dtgen")
+    if not path:
+        raise OSError("libdtgen not found: set DTGEN_LIBRARY to libdtgen.so")
+    return _c.CDLL(path)
+
+
+_lib = _load_library()
+
+
+def _fn(name, restype, *argtypes):
+    f = getattr(_lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+_ctx_new = _fn("dtg_ctx_new", _c.c_int, _c.POINTER(_vp), _vp)
+_ctx_free = _fn("dtg_ctx_free", None, _vp)
+_last_error = _fn("dtg_last_error", _c.c_char_p, _vp)
+_strerror = _fn("dtg_strerror", _c.c_char_p, _c.c_int)
+_free = _fn("dtg_free", None, _vp, _vp)
+_version = _fn("dtg_version", _c.c_char_p)
+_host_load = _fn("dtg_host_load", _c.c_int, _vp, _c.c_char_p, _sz, _c.c_char_p,
+                 _c.POINTER(_vp))
+_host_free = _fn("dtg_host_free", None, _vp)
+_inspect_json = _fn("dtg_host_inspect_json", _c.c_int, _vp, _vp,
+                    _c.POINTER(_c.c_char_p), _sz, _c.POINTER(_vp),
+                    _c.POINTER(_sz))
+_config_parse = _fn("dtg_config_parse", _c.c_int, _vp, _c.c_char_p, _sz,
+                    _c.c_char_p, _c.POINTER(_vp))
+_config_free = _fn("dtg_config_free", None, _vp)
+_domain_new = _fn("dtg_domain_new", _c.c_int, _vp, _vp, _c.POINTER(_vp))
+_domain_free = _fn("dtg_domain_free", None, _vp)
+_apply_config = _fn("dtg_domain_apply_config", _c.c_int, _vp, _vp)
+_finalize = _fn("dtg_domain_finalize", _c.c_int, _vp)
+_set_name = _fn("dtg_domain_set_name", _c.c_int, _vp, _c.c_char_p)
+_set_memory = _fn("dtg_domain_set_memory_mib", _c.c_int, _vp, _c.c_uint64)
+_set_vcpus = _fn("dtg_domain_set_vcpus", _c.c_int, _vp, _c.c_uint)
+_set_vpl011 = _fn("dtg_domain_set_vpl011", _c.c_int, _vp, _c.c_bool)
+_add_pt = _fn("dtg_domain_add_passthrough", _c.c_int, _vp, _c.c_char_p)
+_pt_iommu = _fn("dtg_pt_set_iommu", _c.c_int, _vp, _c.c_int, _c.c_int)
+_pt_place = _fn("dtg_pt_set_placement", _c.c_int, _vp, _c.c_int, _c.c_int,
+                _c.c_int, _c.c_uint64)
+_pt_rate = _fn("dtg_pt_set_clock_rate", _c.c_int, _vp, _c.c_int, _c.c_char_p,
+               _c.c_uint64)
+_pt_keep = _fn("dtg_pt_keep_property", _c.c_int, _vp, _c.c_int, _c.c_char_p)
+_fdt_partial = _fn("dtg_fdt_partial_alloc", _c.c_int, _vp, _c.POINTER(_vp),
+                   _c.POINTER(_sz))
+_fdt_guest = _fn("dtg_fdt_guest_alloc", _c.c_int, _vp, _c.POINTER(_vp),
+                 _c.POINTER(_sz))
+_plan_json = _fn("dtg_plan_json_alloc", _c.c_int, _vp, _c.POINTER(_vp),
+                 _c.POINTER(_sz))
+_xlcfg = _fn("dtg_xlcfg_alloc", _c.c_int, _vp, _c.c_char_p, _c.POINTER(_vp),
+             _c.POINTER(_sz))
+
+
+class _Issue(_c.Structure):
+    _fields_ = [("node", _c.c_char_p), ("property", _c.c_char_p),
+                ("message", _c.c_char_p)]
+
+
+_ISSUE_FN = _c.CFUNCTYPE(_c.c_int, _vp, _c.POINTER(_Issue))
+_partial_check = _fn("dtg_partial_check", _c.c_int, _vp, _vp, _c.c_char_p, _sz,
+                     _c.c_char_p, _ISSUE_FN, _vp)
+
+# enum dtg_iommu_mode and enum dtg_placement
+IOMMU_DEFAULT, IOMMU_ON, IOMMU_OFF = 0, 1, 2
+PLACE_IDENTITY, PLACE_AUTO, PLACE_FIXED = 0, 1, 2
+
+
+class DtgenError(Exception):
+    """A libdtgen call failed; .code is the negative DTG_E* code."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def version():
+    """The version of the libdtgen actually loaded."""
+    return _version().decode()
+
+
+class _Context:
+    """A dtg_ctx: one per Host, shared by its domains (not thread-safe)."""
+
+    def __init__(self):
+        self.ptr = _vp()
+        r = _ctx_new(_c.byref(self.ptr), None)
+        if r:
+            raise DtgenError(r, _strerror(r).decode())
+
+    def check(self, r):
+        if r < 0:
+            msg = _last_error(self.ptr).decode() or _strerror(r).decode()
+            raise DtgenError(r, msg)
+        return r
+
+    def take(self, ptr, size, text=False):
+        """Copy an allocated output and free it with dtg_free."""
+        try:
+            data = _c.string_at(ptr, size.value)
+        finally:
+            _free(self.ptr, ptr)
+        return data.decode() if text else data
+
+    def __del__(self):
+        if getattr(self, "ptr", None):
+            _ctx_free(self.ptr)
+            self.ptr = None
+
+
+def _b(s):
+    return s.encode() if isinstance(s, str) else s
+
+
+class Host:
+    """A host platform loaded from its DTB (immutable)."""
+
+    def __init__(self, blob, name="host.dtb"):
+        self._ctx = _Context()
+        self.ptr = _vp()
+        self.name = name
+        self._ctx.check(_host_load(self._ctx.ptr, blob, len(blob), _b(name),
+                                   _c.byref(self.ptr)))
+
+    @classmethod
+    def load(cls, path):
+        """Load the host DTB at path."""
+        with open(path, "rb") as f:
+            return cls(f.read(), os.path.basename(path))
+
+    def inspect(self, paths=None):
+        """Devices as `dtgen inspect --json` describes them (list of dicts)."""
+        paths = list(paths or [])
+        arr = (_c.c_char_p * max(1, len(paths)))(*[_b(p) for p in paths])
+        out, size = _vp(), _sz()
+        self._ctx.check(_inspect_json(self.ptr, self._ctx.ptr,
+                                      arr if paths else None, len(paths),
+                                      _c.byref(out), _c.byref(size)))
+        return json.loads(self._ctx.take(out, size, text=True))
+
+    def domain(self, name=None, memory_mib=None, vcpus=None, vpl011=None):
+        """A new, empty Domain on this host."""
+        d = Domain(self)
+        if name is not None:
+            d._call(_set_name, _b(name))
+        if memory_mib is not None:
+            d._call(_set_memory, memory_mib)
+        if vcpus is not None:
+            d._call(_set_vcpus, vcpus)
+        if vpl011 is not None:
+            d._call(_set_vpl011, bool(vpl011))
+        return d
+
+    def domain_from_config(self, text, name="guest.cfg", finalize=True):
+        """A Domain described by xl.cfg text, finalized by default."""
+        cfg = _vp()
+        data = _b(text)
+        self._ctx.check(_config_parse(self._ctx.ptr, data, len(data), _b(name),
+                                      _c.byref(cfg)))
+        try:
+            d = Domain(self)
+            d._call(_apply_config, cfg)
+        finally:
+            _config_free(cfg)
+        if finalize:
+            d.finalize()
+        return d
+
+    def __del__(self):
+        if getattr(self, "ptr", None):
+            _host_free(self.ptr)
+            self.ptr = None
+
+
+class Domain:
+    """A guest domain: describe it, finalize it, then render its outputs."""
+
+    def __init__(self, host):
+        self.host = host
+        self._ctx = host._ctx
+        self.ptr = _vp()
+        self._ctx.check(_domain_new(self._ctx.ptr, host.ptr, _c.byref(self.ptr)))
+
+    def _call(self, fn, *args):
+        return self._ctx.check(fn(self.ptr, *args))
+
+    def add_passthrough(self, path, iommu=None, guest=None, clock_rates=None,
+                        keep=()):
+        """Pass a host node through; returns its device index.
+
+        iommu: True/False/None (host's choice); guest: None (1:1), "auto",
+        or a list of addresses (one per MMIO range); clock_rates:
+        {clock-name-or-index: hz}; keep: host properties to keep.
+        """
+        dev = self._call(_add_pt, _b(path))
+        if iommu is not None:
+            self._call(_pt_iommu, dev, IOMMU_ON if iommu else IOMMU_OFF)
+        if guest == "auto":
+            self._call(_pt_place, dev, -1, PLACE_AUTO, 0)
+        elif guest is not None:
+            for i, addr in enumerate(guest):
+                self._call(_pt_place, dev, i, PLACE_FIXED, addr)
+        for clock, hz in (clock_rates or {}).items():
+            self._call(_pt_rate, dev, _b(str(clock)), hz)
+        for prop in keep:
+            self._call(_pt_keep, dev, _b(prop))
+        return dev
+
+    def finalize(self):
+        """Make every decision and check every rule; then immutable."""
+        self._call(_finalize)
+        return self
+
+    def _alloc(self, fn, *args, text=False):
+        out, size = _vp(), _sz()
+        self._call(fn, *args, _c.byref(out), _c.byref(size))
+        return self._ctx.take(out, size, text=text)
+
+    def partial_dtb(self):
+        """The Xen partial DT (bytes)."""
+        return self._alloc(_fdt_partial)
+
+    def guest_dtb(self):
+        """The complete guest DT as libxl would build it (bytes)."""
+        return self._alloc(_fdt_guest)
+
+    def plan(self):
+        """The domctl plan as a list of dicts."""
+        return json.loads(self._alloc(_plan_json, text=True))
+
+    def xlcfg(self, partial_path=None):
+        """The xl.cfg lines the domain needs (text)."""
+        return self._alloc(_xlcfg, _b(partial_path) if partial_path else None,
+                           text=True)
+
+    def __del__(self):
+        if getattr(self, "ptr", None):
+            _domain_free(self.ptr)
+            self.ptr = None
+
+
+def check_partial(host, blob, name="partial.dtb"):
+    """Xen's rules applied to a partial DT: a list of (node, prop, message)."""
+    issues = []
+
+    def collect(_opaque, issue):
+        i = issue.contents
+        issues.append((i.node.decode() if i.node else None,
+                       i.property.decode() if i.property else None,
+                       i.message.decode() if i.message else ""))
+        return 0
+
+    cb = _ISSUE_FN(collect)
+    host._ctx.check(_partial_check(host._ctx.ptr, host.ptr, blob, len(blob),
+                                   _b(name), cb, None))
+    return issues
