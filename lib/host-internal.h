@@ -22,13 +22,19 @@
 #define DTG_HOST_MAX_DEPTH 64       /* deepest node accepted */
 #define DTG_HOST_MAX_HOPS 64        /* longest interrupt/translation walk */
 
-/* Node flags (struct dtg_host_node.flags). */
+/* Node flags (struct dtg_host_node.flags), computed once at load. */
 #define DTG_HOST_NODE_DEVICE 0x1    /* a dtg_host_next_device() node */
+#define DTG_HOST_NODE_INTC   0x2    /* has #interrupt-cells */
+#define DTG_HOST_NODE_GIC    0x4    /* an Arm GIC (dtg_host_is_gic) */
+#define DTG_HOST_NODE_PCI    0x8    /* a PCI bus (dtg_host_is_pci_bus) */
+#define DTG_HOST_NODE_IPARENT 0x10  /* has interrupt-parent */
 
 struct dtg_host_node {
-	int32_t offset;   /* libfdt offset */
-	int32_t parent;   /* index of the parent node, -1 for the root */
-	uint32_t flags;   /* DTG_HOST_NODE_* */
+	int32_t offset;      /* libfdt offset */
+	int32_t parent;      /* index of the parent node, -1 for the root */
+	uint8_t flags;       /* DTG_HOST_NODE_* */
+	uint8_t addr_cells;  /* own #address-cells (2 if absent, 255 if bad) */
+	uint8_t size_cells;  /* own #size-cells (1 if absent, 255 if bad) */
 };
 
 struct dtg_host_phandle {
@@ -107,8 +113,12 @@ int dtg_host_irq_resolve(const dtg_host *host, int ipar, const uint32_t *spec,
 			 struct dtg_irq *out, int *ctrl, char *why,
 			 size_t whylen);
 
-/* True if a node is an Arm GIC (by compatible). */
+/* True if a node is an Arm GIC with #interrupt-cells (flag set at load). */
 bool dtg_host_is_gic(const dtg_host *host, int offset);
+/* The same from the compatible list (what load uses to set the flag). */
+bool dtg_host_compat_is_gic(const dtg_host *host, int offset);
+/* True if a node has #interrupt-cells (flag set at load). */
+bool dtg_host_has_irq_cells(const dtg_host *host, int offset);
 
 /* IOMMU kind of a node from its compatible (OTHER if it merely has #iommu-cells). */
 enum dtg_iommu_kind dtg_host_iommu_kind(const dtg_host *host, int offset);

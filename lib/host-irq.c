@@ -19,7 +19,7 @@ static const char *const gic_compat[] = {
 	"arm,gic-v3-its" /* never an interrupt parent; harmless */,
 };
 
-bool dtg_host_is_gic(const dtg_host *host, int offset)
+bool dtg_host_compat_is_gic(const dtg_host *host, int offset)
 {
 	for (size_t i = 0; i < DTG_ARRAY_SIZE(gic_compat); i++)
 		if (dtg_host_is_compatible(host, offset, gic_compat[i]))
@@ -59,7 +59,7 @@ int dtg_host_irq_parent(const dtg_host *host, int offset, char *why,
 				return -DTG_ENOTFOUND;
 			}
 		}
-		if (fdt_getprop(host->fdt, next, "#interrupt-cells", NULL))
+		if (dtg_host_has_irq_cells(host, next))
 			return next;
 		cur = next;
 	}

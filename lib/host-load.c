@@ -95,18 +95,39 @@ int dtg_host_get_u32(const dtg_host *host, int offset, const char *prop,
 	return 0;
 }
 
-uint32_t dtg_host_addr_cells(const dtg_host *host, int offset)
+static uint8_t read_cells(const dtg_host *host, int offset, const char *prop,
+			  uint8_t dflt)
 {
 	uint32_t v;
+	int r = dtg_host_get_u32(host, offset, prop, &v);
 
-	return dtg_host_get_u32(host, offset, "#address-cells", &v) ? 2 : v;
+	if (r == -DTG_ENOTFOUND)
+		return dflt;
+	return r || v > 254 ? 255 : (uint8_t)v;
+}
+
+uint32_t dtg_host_addr_cells(const dtg_host *host, int offset)
+{
+	int i = dtg_host_node_index(host, offset);
+
+	return i < 0 ? read_cells(host, offset, "#address-cells", 2)
+		     : host->nodes[i].addr_cells;
 }
 
 uint32_t dtg_host_size_cells(const dtg_host *host, int offset)
 {
-	uint32_t v;
+	int i = dtg_host_node_index(host, offset);
 
-	return dtg_host_get_u32(host, offset, "#size-cells", &v) ? 1 : v;
+	return i < 0 ? read_cells(host, offset, "#size-cells", 1)
+		     : host->nodes[i].size_cells;
+}
+
+/* Flags of a node, 0 for a bad offset. */
+static unsigned node_flags(const dtg_host *host, int offset)
+{
+	int i = dtg_host_node_index(host, offset);
+
+	return i < 0 ? 0 : host->nodes[i].flags;
 }
 
 static void path_rec(const dtg_host *host, int idx, struct dtg_buf *b)
@@ -191,20 +212,19 @@ const char *dtg_host_string_index(const dtg_host *host, int offset,
 
 bool dtg_host_is_pci_bus(const dtg_host *host, int offset)
 {
-	const char *name, *type;
-	int len, tlen;
-
-	name = fdt_get_name(host->fdt, offset, &len);
-	if (name && len >= 4 && !strncmp(name, "pcie", 4) &&
-	    (len == 4 || name[4] == '@'))
-		return true;
-	if (dtg_host_addr_cells(host, offset) != 3)
-		return false;
-	type = fdt_getprop(host->fdt, offset, "device_type", &tlen);
-	if (!type || tlen <= 0 || type[tlen - 1] != '\0')
-		return false;
-	return !strcmp(type, "pci") || !strcmp(type, "pciex");
+	return node_flags(host, offset) & DTG_HOST_NODE_PCI;
 }
+
+bool dtg_host_has_irq_cells(const dtg_host *host, int offset)
+{
+	return node_flags(host, offset) & DTG_HOST_NODE_INTC;
+}
+
+bool dtg_host_is_gic(const dtg_host *host, int offset)
+{
+	return node_flags(host, offset) & DTG_HOST_NODE_GIC;
+}
+
 
 int dtg_host_phandle_offset(const dtg_host *host, uint32_t phandle)
 {
@@ -329,26 +349,90 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 		n->flags = 0;
 		stack[depth] = idx;
 
+		/* One pass over the node's properties. */
+		struct {
+			const void *reg, *ac, *sc, *ph, *lph, *type;
+			int reglen, aclen, sclen, phlen, lphlen, typelen;
+			bool ranges, imap, icells, irqs, iparent;
+		} q;
+		int prop;
+		memset(&q, 0, sizeof(q));
+		fdt_for_each_property_offset(prop, h->fdt, off) {
+			const char *pn;
+			int pl;
+			const void *pv = fdt_getprop_by_offset(h->fdt, prop, &pn, &pl);
+
+			if (!pv || !pn)
+				continue;
+			switch (pn[0]) {
+			case '#':
+				if (!strcmp(pn, "#address-cells")) { q.ac = pv; q.aclen = pl; }
+				else if (!strcmp(pn, "#size-cells")) { q.sc = pv; q.sclen = pl; }
+				else if (!strcmp(pn, "#interrupt-cells")) q.icells = true;
+				break;
+			case 'r':
+				if (!strcmp(pn, "reg")) { q.reg = pv; q.reglen = pl; }
+				else if (!strcmp(pn, "ranges")) q.ranges = true;
+				break;
+			case 'i':
+				if (!strcmp(pn, "interrupts") || !strcmp(pn, "interrupts-extended"))
+					q.irqs = true;
+				else if (!strcmp(pn, "interrupt-map")) q.imap = true;
+				else if (!strcmp(pn, "interrupt-parent")) q.iparent = true;
+				break;
+			case 'p':
+				if (!strcmp(pn, "phandle")) { q.ph = pv; q.phlen = pl; }
+				break;
+			case 'l':
+				if (!strcmp(pn, "linux,phandle")) { q.lph = pv; q.lphlen = pl; }
+				break;
+			case 'd':
+				if (!strcmp(pn, "device_type")) { q.type = pv; q.typelen = pl; }
+				break;
+			}
+		}
+		if (prop < 0 && prop != -FDT_ERR_NOTFOUND)
+			return dtg_error(ctx, DTG_EBADDTB, "%s: %s: %s", h->name,
+					 dtg_host_path(h, off, path, sizeof(path)),
+					 fdt_strerror(prop));
+		n->addr_cells = !q.ac ? 2 : q.aclen != 4 || dtg_be32(q.ac) > 254 ? 255 : (uint8_t)dtg_be32(q.ac);
+		n->size_cells = !q.sc ? 1 : q.sclen != 4 || dtg_be32(q.sc) > 254 ? 255 : (uint8_t)dtg_be32(q.sc);
+		if (q.icells) {
+			n->flags |= DTG_HOST_NODE_INTC;
+			if (dtg_host_compat_is_gic(h, off))
+				n->flags |= DTG_HOST_NODE_GIC;
+		}
+		if (q.iparent)
+			n->flags |= DTG_HOST_NODE_IPARENT;
+		{
+			int nl;
+			const char *nm = fdt_get_name(h->fdt, off, &nl);
+			if ((nm && nl >= 4 && !strncmp(nm, "pcie", 4) && (nl == 4 || nm[4] == '@')) ||
+			    (n->addr_cells == 3 && q.type && q.typelen > 0 &&
+			     ((const char *)q.type)[q.typelen - 1] == '\0' &&
+			     (!strcmp(q.type, "pci") || !strcmp(q.type, "pciex"))))
+				n->flags |= DTG_HOST_NODE_PCI;
+		}
+
 		/* Cells are checked where they are used: a bus whose child
 		 * has reg, a node with ranges or interrupt-map (real trees
 		 * carry stray values elsewhere, e.g. gpio-keys with
 		 * #address-cells = <7>). */
-		p = fdt_getprop(h->fdt, off, "reg", &len);
-		if (depth > 0 && (p || fdt_getprop(h->fdt, off, "ranges", NULL))) {
+		p = q.reg;
+		len = q.reglen;
+		if (depth > 0 && (p || q.ranges)) {
 			r = check_cells(ctx, h, h->nodes[n->parent].offset);
 			if (r)
 				return r;
 		}
-		if (fdt_getprop(h->fdt, off, "ranges", NULL) ||
-		    fdt_getprop(h->fdt, off, "interrupt-map", NULL)) {
+		if (q.ranges || q.imap) {
 			r = check_cells(ctx, h, off);
 			if (r)
 				return r;
 		}
 		if (p && depth > 0) {
-			int poff = h->nodes[n->parent].offset;
-			uint32_t na = dtg_host_addr_cells(h, poff);
-			uint32_t ns = dtg_host_size_cells(h, poff);
+			uint32_t na = h->nodes[n->parent].addr_cells;
+			uint32_t ns = h->nodes[n->parent].size_cells;
 			uint32_t ent = (na + ns) * 4;
 
 			if (len > 0 && (ent == 0 || (uint32_t)len % ent))
@@ -358,8 +442,7 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 						 len, ent, na, ns);
 		}
 
-		if (depth > 0 && (p || fdt_getprop(h->fdt, off, "interrupts", NULL) ||
-				  fdt_getprop(h->fdt, off, "interrupts-extended", NULL))) {
+		if (depth > 0 && (p || q.irqs)) {
 			const char *top = fdt_get_name(h->fdt,
 						       h->nodes[stack[1]].offset, &len);
 			bool skip = top && ((len >= 4 && !strncmp(top, "cpus", 4) &&
@@ -371,7 +454,12 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 				n->flags |= DTG_HOST_NODE_DEVICE;
 		}
 
-		ph = fdt_get_phandle(h->fdt, off);
+		/* as fdt_get_phandle: "phandle", else "linux,phandle" */
+		ph = 0;
+		if (q.ph && q.phlen == 4)
+			ph = dtg_be32(q.ph);
+		else if (q.lph && q.lphlen == 4)
+			ph = dtg_be32(q.lph);
 		if (ph && ph != (uint32_t)-1) {
 			if (h->nphandles + 1 > ncap) {
 				size_t nc = ncap ? ncap * 2 : 32;
@@ -418,7 +506,7 @@ static int check_irq_cycles(dtg_ctx *ctx, dtg_host *h)
 	for (size_t i = 0; i < h->nnodes; i++) {
 		int off = h->nodes[i].offset;
 
-		if (!fdt_getprop(h->fdt, off, "interrupt-parent", NULL))
+		if (!(h->nodes[i].flags & DTG_HOST_NODE_IPARENT))
 			continue;
 		if (dtg_host_irq_parent(h, off, why, sizeof(why)) == -DTG_ELOOP)
 			return dtg_error(ctx, DTG_ELOOP, "%s: %s: interrupt-parent: %s",
