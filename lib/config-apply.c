@@ -24,6 +24,8 @@
  */
 #include <stdio.h>
 
+#include <libfdt.h>
+
 #include "config-internal.h"
 
 struct cfg_pt {
@@ -33,8 +35,8 @@ struct cfg_pt {
 	unsigned line;
 	struct dtg_device *dev;  /* host resources, for iomem/irqs/guest= */
 	unsigned guest_line;     /* line of guest=, 0 if none */
-	bool guest_fixed;        /* guest=ADDR/...: addresses in guest[] */
-	uint64_t *guest;
+	enum dtg_placement guest_how;  /* what guest= said */
+	uint64_t *guest;         /* guest=ADDR/...: one per range */
 };
 
 struct cfg_apply {
@@ -433,8 +435,10 @@ static int apply_guest(struct pt_request *q, struct cfg_pt *pt)
 	int r;
 
 	pt->guest_line = q->line;
+	pt->guest_how = DTG_PLACE_IDENTITY;
 	if (!strcmp(q->guest, "1:1"))
 		return 0;
+	pt->guest_how = DTG_PLACE_AUTO;
 	if (!strcmp(q->guest, "auto")) {
 		r = dtg_pt_set_placement(a->d, pt->index, -1, DTG_PLACE_AUTO,
 					 0);
@@ -452,7 +456,7 @@ static int apply_guest(struct pt_request *q, struct cfg_pt *pt)
 	pt->guest = dtg_zalloc(a->ctx, n * sizeof(*pt->guest));
 	if (!pt->guest)
 		return -DTG_ENOMEM;
-	pt->guest_fixed = true;
+	pt->guest_how = DTG_PLACE_FIXED;
 	for (s = q->guest; i < n; i++) {
 		const char *slash = strchr(s, '/');
 		size_t len = slash ? (size_t)(slash - s) : strlen(s);
@@ -477,7 +481,28 @@ static int apply_guest(struct pt_request *q, struct cfg_pt *pt)
 	return 0;
 }
 
-/* clock-rate= and keep= for device pt. */
+/* Whether clock (a clock-names entry or a decimal index) is dev's. */
+static bool has_clock(const struct dtg_device *dev, const char *clock)
+{
+	int64_t idx = -1;
+
+	if (clock[0] >= '0' && clock[0] <= '9' &&
+	    (dtg_config_parse_int(clock, &idx) ||
+	     (clock[0] == '0' && clock[1])))
+		idx = -1;  /* an index is plain decimal */
+	for (size_t i = 0; i < dev->ndep; i++) {
+		const struct dtg_dep *dep = &dev->dep[i];
+
+		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
+			continue;
+		if (dep->index == idx || (dep->name &&
+					  !strcmp(dep->name, clock)))
+			return true;
+	}
+	return false;
+}
+
+/* clock-rate= and keep= for device pt (checked against the host node). */
 static int apply_clocks_keep(struct pt_request *q, struct cfg_pt *pt)
 {
 	struct cfg_apply *a = q->a;
@@ -495,6 +520,10 @@ static int apply_clocks_keep(struct pt_request *q, struct cfg_pt *pt)
 		memcpy(buf, q->clock[i], len);
 		buf[len] = 0;
 		dtg_config_parse_int(colon + 1, &hz);  /* checked when read */
+		if (!has_clock(pt->dev, buf))
+			return opt_error(q, "clock-rate", q->clock[i],
+					 "no such clock in clock-names or "
+					 "clocks of the host node");
 		r = dtg_pt_set_clock_rate(a->d, pt->index, buf, (uint64_t)hz);
 		if (r < 0)
 			return setter_error(a, r, q->line, "dt_passthrough");
@@ -510,6 +539,13 @@ static int apply_clocks_keep(struct pt_request *q, struct cfg_pt *pt)
 						 "expected PROP[/PROP...]");
 			memcpy(buf, s, len);
 			buf[len] = 0;
+			if (!fdt_getprop(dtg_host_fdt(a->host), pt->dev->offset,
+					 buf, NULL))
+				return dtg_error(a->ctx, DTG_ENOTFOUND,
+						 "%s:%u: dt_passthrough: keep=%s: "
+						 "%s has no property '%s'",
+						 a->name, q->line, q->keep[i],
+						 pt->path, buf);
 			r = dtg_pt_keep_property(a->d, pt->index, buf);
 			if (r < 0)
 				return setter_error(a, r, q->line,
@@ -656,6 +692,20 @@ static struct cfg_pt *find_range(struct cfg_apply *a, uint64_t base,
 	return NULL;
 }
 
+/* Whether guest= of pt put range j at guest (what an iomem entry says). */
+static bool placement_agrees(const struct cfg_pt *pt, size_t j,
+			     uint64_t guest)
+{
+	switch (pt->guest_how) {
+	case DTG_PLACE_IDENTITY:
+		return guest == pt->dev->mmio[j].addr;
+	case DTG_PLACE_FIXED:
+		return guest == pt->guest[j];
+	default:
+		return false;
+	}
+}
+
 static int apply_iomem(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 {
 	int r = want_list(a, e);
@@ -688,8 +738,7 @@ static int apply_iomem(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 					 (unsigned long long)end - 1);
 		guest = (has_gfn ? v[2] << 12 : base) +
 			(pt->dev->mmio[j].addr & DTG_PAGE_MASK);
-		if (pt->guest_line && !(pt->guest_fixed &&
-					pt->guest[j] == guest))
+		if (pt->guest_line && !placement_agrees(pt, j, guest))
 			return dtg_error(a->ctx, DTG_ECONFIG,
 					 "%s:%u: iomem: \"%s\": contradicts the "
 					 "guest= of %s on line %u", a->name, line,

@@ -25,3 +25,4 @@ include tests/fdt.mk
 include tests/plan.mk
 include tests/dom0less.mk
 include tests/viommu.mk
+include tests/config.mk
