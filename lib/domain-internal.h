@@ -152,7 +152,21 @@ struct dtg_domain {
 	size_t ngnode;
 	struct dtg_gnode *gnode;
 	uint32_t next_phandle;       /* first guest phandle not allocated */
+
+	/*
+	 * vIOMMU and virtio devices (lib/viommu-*.c, lib/virtio-mmio.c):
+	 * their description and decisions (NULL when none was described),
+	 * and the root-level guest nodes finalize makes for them (vSMMUv3,
+	 * xen,grant-dma, virtio@...), which the complete guest DT renders.
+	 */
+	struct dtg_viommu_state *vstate;
+	size_t nrootnode;
+	struct dtg_gnode *rootnode;
 };
+
+/* vIOMMU/virtio finalize step (after the guest nodes) and cleanup (lib/viommu-domain.c). */
+int dtg_finalize_viommu(struct dtg_domain *d);
+void dtg_viommu_state_free(struct dtg_domain *d);
 
 /* 0 if d is finalized, else -DTG_ESTATE with a message naming op. */
 int dtg_domain_require_final(const dtg_domain *d, const char *op);

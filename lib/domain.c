@@ -59,6 +59,7 @@ void dtg_domain_free(dtg_domain *d)
 		pt_release(d->ctx, &d->pt[i]);
 	dtg_free(d->ctx, d->pt);
 	dtg_arena_free_all(&d->arena);
+	dtg_viommu_state_free(d);
 	dtg_free(d->ctx, d->name);
 	dtg_free(d->ctx, d->kernel);
 	dtg_free(d->ctx, d->cmdline);

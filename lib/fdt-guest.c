@@ -250,6 +250,8 @@ static int guest_tree(const dtg_domain *d, void *buf, int size, void *opaque)
 	if (!r) r = timer_node(d, buf);
 	if (!r) r = hypervisor_node(buf);
 	if (!r && d->vpl011) r = vpl011_node(buf);
+	for (size_t i = 0; !r && i < d->nrootnode; i++)   /* vSMMUv3, virtio */
+		r = dtg_fdt_render_gnode(buf, &d->rootnode[i], NULL, NULL);
 	if (!r && d->ngnode) r = passthrough_node(d, buf);
 	if (!r) r = fdt_end_node(buf);
 	if (!r) r = fdt_finish(buf);

@@ -213,6 +213,8 @@ int dtg_domain_finalize(dtg_domain *d)
 		rc = dtg_finalize_clocks(&f);
 	if (!rc)
 		rc = dtg_finalize_nodes(&f);
+	if (!rc)
+		rc = dtg_finalize_viommu(d);   /* vIOMMU binding, virtio (viommu-domain.c) */
 	fin_release(&f);
 	if (rc) {
 		reset_decisions(d);

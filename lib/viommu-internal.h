@@ -22,4 +22,43 @@ int dtg_viommu_profile_ops(dtg_ctx *ctx, const char *name,
 			   const dtg_vbind *b, enum dtg_viommu_abi abi,
 			   struct dtg_viommu_op *ops, size_t cap, size_t *n);
 
+/* ---- a domain's vIOMMU and virtio devices (viommu-domain.c, virtio-mmio.c) ---- */
+
+struct dtg_domain;
+struct dtg_gnode;
+
+/* User vIDs of one passthrough device (dtg_pt_set_vids). */
+struct dtg_pt_vids {
+	bool set;
+	int64_t *vid;
+	size_t nvid;
+};
+
+/* One virtio-mmio device as described. */
+struct dtg_virtio_desc {
+	uint32_t backend_domid;
+	char *type;
+	bool grant_usage;
+};
+
+struct dtg_viommu_state {
+	/* description (ctx memory) */
+	struct dtg_viommu_config cfg;
+	struct dtg_pt_vids *ptv;       /* indexed by device (nptv entries) */
+	size_t nptv;
+	struct dtg_virtio_desc *virtio;
+	size_t nvirtio, cvirtio;
+	/* decisions (arena memory, valid once finalized) */
+	struct dtg_viommu_config fcfg; /* checked, defaults filled */
+	struct dtg_vid_map *map;       /* the vID -> pID table */
+	bool *first;                   /* map[i] is the first of its physical IDs */
+	size_t nmap, nfirst;
+	struct dtg_virtio_info *vinfo; /* nvirtio entries */
+};
+
+/* Place virtio devices, check their SPIs, count their root nodes. */
+int dtg_finalize_virtio(struct dtg_domain *d, size_t *nroot);
+/* Append the xen,grant-dma and virtio@... nodes at nodes[*n]. */
+int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
+
 #endif /* DTG_VIOMMU_INTERNAL_H */

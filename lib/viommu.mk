@@ -5,5 +5,7 @@ lib_libdtgen_la_SOURCES += \
 	%reldir%/viommu-internal.h \
 	%reldir%/viommu-bind.c \
 	%reldir%/viommu-abi.c \
-	%reldir%/viommu-complete.c
+	%reldir%/viommu-complete.c \
+	%reldir%/viommu-domain.c \
+	%reldir%/virtio-mmio.c
 xendtgeninclude_HEADERS += include/xendtgen/viommu.h

@@ -19,3 +19,9 @@ tests_check_viommu_complete_LDADD = $(TEST_LDADD)
 
 TESTS += tests/viommu-cli.sh
 EXTRA_DIST += tests/viommu-cli.sh
+
+check_PROGRAMS += tests/check_viommu_domain
+TESTS += tests/check_viommu_domain
+tests_check_viommu_domain_SOURCES = tests/check_viommu_domain.c
+tests_check_viommu_domain_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_viommu_domain_LDADD = $(TEST_LDADD)

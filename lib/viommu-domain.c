@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib/viommu-domain.c - a domain's vIOMMU: its description, the finalize
+ * step that binds IOMMU-protected passthrough masters to it and rewrites
+ * their guest `iommus`/`iommu-map`, the guest's vIOMMU node, and the
+ * proposed-ABI plan.  Virtio devices live in virtio-mmio.c.
+ *
+ * Called from dtg_domain_finalize() after the guest nodes exist
+ * (dtg_finalize_viommu); everything it decides goes to the domain arena.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libfdt.h>
+
+#include "domain-internal.h"
+#include "viommu-internal.h"
+
+static struct dtg_viommu_state *state(dtg_domain *d)
+{
+	if (!d->vstate)
+		d->vstate = dtg_zalloc(d->ctx, sizeof(*d->vstate));
+	return d->vstate;
+}
+
+void dtg_viommu_state_free(dtg_domain *d)
+{
+	struct dtg_viommu_state *vs = d ? d->vstate : NULL;
+
+	if (!vs)
+		return;
+	for (size_t i = 0; i < vs->nptv; i++)
+		dtg_free(d->ctx, vs->ptv[i].vid);
+	dtg_free(d->ctx, vs->ptv);
+	for (size_t i = 0; i < vs->nvirtio; i++)
+		dtg_free(d->ctx, vs->virtio[i].type);
+	dtg_free(d->ctx, vs->virtio);
+	dtg_free(d->ctx, vs);
+	d->vstate = NULL;
+}
+
+int dtg_domain_set_viommu(dtg_domain *d, const struct dtg_viommu_config *cfg)
+{
+	struct dtg_viommu_state *vs;
+
+	if (!d || !cfg)
+		return -DTG_EINVAL;
+	if (d->finalized)
+		return dtg_error(d->ctx, DTG_ESTATE, "domain: viommu: already finalized");
+	if (cfg->type > DTG_VIOMMU_VTD)
+		return dtg_error(d->ctx, DTG_EINVAL, "domain: viommu: unknown type %d",
+				 (int)cfg->type);
+	vs = state(d);
+	if (!vs)
+		return -DTG_ENOMEM;
+	vs->cfg = *cfg;
+	return 0;
+}
+
+int dtg_domain_get_viommu(const dtg_domain *d, struct dtg_viommu_config *cfg)
+{
+	if (!d || !cfg)
+		return -DTG_EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	if (d->vstate)
+		*cfg = d->finalized ? d->vstate->fcfg : d->vstate->cfg;
+	return 0;
+}
+
+int dtg_pt_set_vids(dtg_domain *d, int dev, const int64_t *vids, size_t nvid)
+{
+	struct dtg_viommu_state *vs;
+	struct dtg_pt_vids *pv;
+
+	if (!d || (nvid && !vids))
+		return -DTG_EINVAL;
+	if (d->finalized)
+		return dtg_error(d->ctx, DTG_ESTATE, "domain: vids: already finalized");
+	if (dev < 0 || (size_t)dev >= d->npt)
+		return dtg_error(d->ctx, DTG_ENOTFOUND, "domain: vids: no device %d", dev);
+	vs = state(d);
+	if (!vs)
+		return -DTG_ENOMEM;
+	if ((size_t)dev >= vs->nptv) {
+		size_t cap = vs->nptv;
+
+		if (dtg_grow(d->ctx, (void **)&vs->ptv, &cap, (size_t)dev + 1,
+			     sizeof(*vs->ptv)))
+			return -DTG_ENOMEM;
+		memset(vs->ptv + vs->nptv, 0, (cap - vs->nptv) * sizeof(*vs->ptv));
+		vs->nptv = cap;
+	}
+	pv = &vs->ptv[dev];
+	dtg_free(d->ctx, pv->vid);
+	pv->vid = NULL;
+	pv->nvid = 0;
+	if (nvid) {
+		pv->vid = dtg_alloc(d->ctx, nvid * sizeof(*pv->vid));
+		if (!pv->vid)
+			return -DTG_ENOMEM;
+		memcpy(pv->vid, vids, nvid * sizeof(*vids));
+	}
+	pv->nvid = nvid;
+	pv->set = true;
+	return 0;
+}
+
+size_t dtg_domain_vid_count(const dtg_domain *d)
+{
+	return d && d->finalized && d->vstate ? d->vstate->nmap : 0;
+}
+
+int dtg_domain_vid_map(const dtg_domain *d, size_t i, struct dtg_vid_map *out)
+{
+	int r = dtg_domain_require_final(d, "vid_map");
+
+	if (r)
+		return r;
+	if (!d->vstate || i >= d->vstate->nmap || !out)
+		return -DTG_EINVAL;
+	*out = d->vstate->map[i];
+	return 0;
+}
+
+/* Replace (or add) properties of a finalized gnode, in the arena. */
+static int gnode_set(dtg_domain *d, struct dtg_gnode *g, const char *name,
+		     const void *val, uint32_t len)
+{
+	struct dtg_gprop *p;
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nprop; i++)
+		if (!strcmp(g->prop[i].name, name)) {
+			g->prop[i].val = val;
+			g->prop[i].len = len;
+			return 0;
+		}
+	p = dtg_arena_alloc(&d->arena, (g->nprop + 1) * sizeof(*p));
+	if (!p)
+		return -DTG_ENOMEM;
+	for (size_t i = 0; i < g->nprop; i++)
+		p[n++] = g->prop[i];
+	p[n++] = (struct dtg_gprop){ name, val, len };
+	g->prop = p;
+	g->nprop = n;
+	return 0;
+}
+
+static uint32_t *cells(dtg_domain *d, size_t n)
+{
+	return dtg_arena_alloc(&d->arena, n ? n * 4 : 4);
+}
+
+/* iommus = <65002 vID>... and iommu-map = <rid 65002 vID len>... of one device. */
+static int rewrite_master(dtg_domain *d, dtg_vbind *b, struct dtg_pt *pt)
+{
+	const struct dtg_device *h = pt->host;
+	uint32_t *c;
+
+	if (!pt->gnode)
+		return 0;
+	if (h->niommu) {
+		c = cells(d, 2 * h->niommu);
+		if (!c)
+			return -DTG_ENOMEM;
+		for (size_t k = 0; k < h->niommu; k++) {
+			int64_t v = dtg_vbind_lookup(b, pt->host_path, h->iommu[k].iommu,
+						     h->iommu[k].ids[0]);
+			if (v < 0)
+				return dtg_error(d->ctx, DTG_EINVAL,
+						 "%s: %s: iommus: entry %zu lost its vID",
+						 dtg_host_name(d->host), pt->host_path, k);
+			c[2 * k] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
+			c[2 * k + 1] = cpu_to_fdt32((uint32_t)v);
+		}
+		if (gnode_set(d, pt->gnode, "iommus", c, (uint32_t)(8 * h->niommu)))
+			return -DTG_ENOMEM;
+		dtg_log(d->ctx, DTG_LOG_NOTICE,
+			"%s: %s: iommus: bound to the guest's vSMMUv3 (phandle %u)",
+			dtg_host_name(d->host), pt->host_path, DTG_VSMMUV3_PHANDLE);
+	}
+	if (h->niommu_map) {
+		size_t n = 0;
+
+		c = cells(d, 4 * h->niommu_map);
+		if (!c)
+			return -DTG_ENOMEM;
+		for (size_t k = 0; k < h->niommu_map; k++) {
+			const struct dtg_iommu_map *m = &h->iommu_map[k];
+			int64_t v;
+
+			if (!m->length)
+				continue;
+			v = dtg_vbind_lookup(b, pt->host_path, m->iommu, m->iommu_base);
+			if (v < 0)
+				return dtg_error(d->ctx, DTG_EINVAL,
+						 "%s: %s: iommu-map: entry %zu lost its vID",
+						 dtg_host_name(d->host), pt->host_path, k);
+			c[n++] = cpu_to_fdt32(m->rid_base);
+			c[n++] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
+			c[n++] = cpu_to_fdt32((uint32_t)v);
+			c[n++] = cpu_to_fdt32(m->length);
+		}
+		if (gnode_set(d, pt->gnode, "iommu-map", c, (uint32_t)(4 * n)))
+			return -DTG_ENOMEM;
+	}
+	return 0;
+}
+
+/* The guest's vSMMUv3 node (libxl's make_vsmmuv3_node of the series). */
+static int vsmmu_gnode(dtg_domain *d, struct dtg_gnode *g)
+{
+	static const char compat[] = "arm,smmu-v3";
+	static const char names[] = "combined";
+	uint32_t *reg = cells(d, 4), *irq = cells(d, 3), *one = cells(d, 1),
+		 *ph = cells(d, 1), *gic = cells(d, 1);
+	struct dtg_gprop *p = dtg_arena_alloc(&d->arena, 7 * sizeof(*p));
+	const struct dtg_viommu_config *cfg = &d->vstate->fcfg;
+	char *name = dtg_arena_alloc(&d->arena, 32);
+
+	if (!reg || !irq || !one || !ph || !gic || !p || !name)
+		return -DTG_ENOMEM;
+	snprintf(name, 32, "iommu@%llx", (unsigned long long)cfg->base);
+	reg[0] = cpu_to_fdt32((uint32_t)(cfg->base >> 32));
+	reg[1] = cpu_to_fdt32((uint32_t)cfg->base);
+	reg[2] = cpu_to_fdt32((uint32_t)(cfg->size >> 32));
+	reg[3] = cpu_to_fdt32((uint32_t)cfg->size);
+	irq[0] = cpu_to_fdt32(0);
+	irq[1] = cpu_to_fdt32(DTG_VSMMUV3_SPI - 32);
+	irq[2] = cpu_to_fdt32(4);   /* IRQ_TYPE_LEVEL_HIGH */
+	*one = cpu_to_fdt32(1);
+	*ph = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
+	*gic = cpu_to_fdt32(DTG_GUEST_PHANDLE_GIC);
+	p[0] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
+	p[1] = (struct dtg_gprop){ "reg", reg, 16 };
+	p[2] = (struct dtg_gprop){ "interrupt-parent", gic, 4 };
+	p[3] = (struct dtg_gprop){ "interrupts", irq, 12 };
+	p[4] = (struct dtg_gprop){ "interrupt-names", names, sizeof(names) };
+	p[5] = (struct dtg_gprop){ "#iommu-cells", one, 4 };
+	p[6] = (struct dtg_gprop){ "phandle", ph, 4 };
+	g->name = name;
+	g->prop = p;
+	g->nprop = 7;
+	return 0;
+}
+
+static int bind_masters(dtg_domain *d)
+{
+	struct dtg_viommu_state *vs = d->vstate;
+	const char *hname = dtg_host_name(d->host);
+	dtg_vbind *b = NULL;
+	int rc;
+
+	rc = dtg_vbind_new(d->ctx, hname, vs->fcfg.id_bits, &b);
+	if (rc)
+		return rc;
+	for (size_t p = 0; p < d->npt && !rc; p++) {
+		struct dtg_pt *pt = &d->pt[p];
+		const struct dtg_pt_vids *pv = p < vs->nptv ? &vs->ptv[p] : NULL;
+		bool asked = pv && pv->set;
+
+		if (!pt->iommu) {
+			if (asked)
+				rc = dtg_error(d->ctx, DTG_EUNSUPPORTED,
+					       "%s: %s: iommus: bound to the vIOMMU but not IOMMU-protected on the host (an Arm vIOMMU only translates for masters behind a host SMMU)",
+					       hname, pt->host_path);
+			continue;
+		}
+		{
+			/* The binder names masters by their description path. */
+			struct dtg_device tmp = *pt->host;
+
+			tmp.path = pt->host_path;
+			rc = dtg_vbind_add_device(b, &tmp, asked ? pv->vid : NULL,
+						  asked ? pv->nvid : 0);
+			if (rc > 0)
+				rc = 0;
+		}
+	}
+	if (!rc)
+		rc = dtg_vbind_allocate(b);
+	if (!rc) {
+		vs->nmap = dtg_vbind_count(b);
+		vs->map = dtg_arena_alloc(&d->arena, (vs->nmap ? vs->nmap : 1) *
+					  sizeof(*vs->map));
+		if (!vs->map)
+			rc = -DTG_ENOMEM;
+		for (size_t i = 0; !rc && i < vs->nmap; i++)
+			dtg_vbind_get(b, i, &vs->map[i]);
+		vs->nfirst = 0;
+		vs->first = dtg_arena_alloc(&d->arena, (vs->nmap ? vs->nmap : 1) *
+					    sizeof(*vs->first));
+		if (!vs->first)
+			rc = -DTG_ENOMEM;
+		for (size_t i = 0; !rc && i < vs->nmap; i++)
+			vs->first[i] = dtg_vbind_row_is_first(b, i);
+	}
+	for (size_t p = 0; p < d->npt && !rc; p++)
+		if (d->pt[p].iommu)
+			rc = rewrite_master(d, b, &d->pt[p]);
+	dtg_vbind_free(b);
+	return rc;
+}
+
+int dtg_finalize_viommu(dtg_domain *d)
+{
+	struct dtg_viommu_state *vs = d->vstate;
+	const char *hname = dtg_host_name(d->host);
+	size_t nroot = 0;
+	int rc;
+
+	d->nrootnode = 0;
+	d->rootnode = NULL;
+	if (!vs)
+		return 0;
+	vs->map = NULL;
+	vs->nmap = 0;
+	vs->fcfg = vs->cfg;
+	if (vs->fcfg.type != DTG_VIOMMU_NONE) {
+		bool arm = d->arch != DTG_ARCH_X86;
+
+		if (arm != (vs->fcfg.type == DTG_VIOMMU_SMMUV3))
+			return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+					 "%s: viommu: a %s vIOMMU does not fit an %s guest",
+					 hname, dtg_viommu_type_name(vs->fcfg.type),
+					 arm ? "Arm" : "x86");
+		rc = dtg_viommu_check(d->ctx, hname, &vs->fcfg, d->vcpus);
+		if (rc)
+			return rc;
+	} else {
+		for (size_t p = 0; p < vs->nptv && p < d->npt; p++)
+			if (vs->ptv[p].set)
+				return dtg_error(d->ctx, DTG_EINVAL,
+						 "%s: %s: iommus: vIDs given but the domain has no vIOMMU (viommu = \"smmuv3\")",
+						 hname, d->pt[p].host_path);
+	}
+	if (vs->fcfg.type == DTG_VIOMMU_SMMUV3) {
+		rc = bind_masters(d);
+		if (rc)
+			return rc;
+	}
+	rc = dtg_finalize_virtio(d, &nroot);
+	if (rc)
+		return rc;
+	if (vs->fcfg.type == DTG_VIOMMU_SMMUV3)
+		nroot++;
+	if (!nroot)
+		return 0;
+	d->rootnode = dtg_arena_alloc(&d->arena, nroot * sizeof(*d->rootnode));
+	if (!d->rootnode)
+		return -DTG_ENOMEM;
+	if (vs->fcfg.type == DTG_VIOMMU_SMMUV3) {
+		rc = vsmmu_gnode(d, &d->rootnode[d->nrootnode++]);
+		if (rc)
+			return rc;
+	}
+	return dtg_virtio_gnodes(d, d->rootnode, &d->nrootnode);
+}
+
+int dtg_viommu_plan(const dtg_domain *d, enum dtg_viommu_abi abi,
+		    struct dtg_viommu_op *ops, size_t cap, size_t *n)
+{
+	const struct dtg_viommu_state *vs;
+	struct dtg_viommu_config none;
+	size_t k = 0;
+	int rc = dtg_domain_require_final(d, "viommu_plan");
+
+	if (rc)
+		return rc;
+	if (!n)
+		return -DTG_EINVAL;
+	vs = d->vstate;
+	memset(&none, 0, sizeof(none));
+	rc = dtg_viommu_profile_ops(d->ctx, dtg_host_name(d->host),
+				    vs ? &vs->fcfg : &none, NULL, abi, ops, cap, n);
+	if (rc && rc != -DTG_ENOSPACE)
+		return rc;
+	/* alloc_vsid_range per distinct physical range, from the table. */
+	if (abi == DTG_VIOMMU_ABI_SMMUV3_V3 && vs)
+		for (size_t i = 0; i < vs->nmap; i++) {
+			const struct dtg_vid_map *m = &vs->map[i];
+
+			if (!vs->first[i])
+				continue;
+			for (uint64_t done = 0; done < m->count; ) {
+				uint64_t c = m->count - done > 0xffff ? 0xffff : m->count - done;
+
+				if (*n + k < cap && ops) {
+					struct dtg_viommu_op *op = &ops[*n + k];
+
+					memset(op, 0, sizeof(*op));
+					op->kind = DTG_VOP_ALLOC_VSID_RANGE;
+					op->u.vsid.first_psid = (uint32_t)(m->pid + done);
+					op->u.vsid.nr_sids = (uint16_t)c;
+					op->u.vsid.first_vsid = (uint32_t)(m->vid + done);
+				}
+				k++;
+				done += c;
+			}
+		}
+	*n += k;
+	return *n > cap ? -DTG_ENOSPACE : 0;
+}
