@@ -27,6 +27,7 @@
 #include <libfdt.h>
 
 #include "config-internal.h"
+#include "viommu-internal.h"
 
 struct cfg_pt {
 	int index;               /* device index in the domain */
@@ -787,6 +788,17 @@ static int apply_irqs(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 	return r;
 }
 
+/* vIOMMU and virtio keys: the logic is in viommu-config.c. */
+static int apply_viommu(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	return dtg_viommu_apply_cfg(a->d, a->name, e);
+}
+
+static int apply_virtio(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	return dtg_virtio_apply_cfg(a->d, a->name, e);
+}
+
 /*
  * The keys libdtgen knows, applied in this order (devices before the raw
  * resources checked against them).  apply == NULL: read by another
@@ -814,6 +826,8 @@ static const struct cfg_key {
 	{ "dt_passthrough", apply_dt_passthrough },
 	{ "iomem", apply_iomem },
 	{ "irqs", apply_irqs },
+	{ "viommu", apply_viommu },
+	{ "virtio", apply_virtio },
 };
 
 static bool known_key(const char *key)

@@ -176,7 +176,7 @@ static int rewrite_master(dtg_domain *d, dtg_vbind *b, struct dtg_pt *pt)
 		if (gnode_set(d, pt->gnode, "iommus", c, (uint32_t)(8 * h->niommu)))
 			return -DTG_ENOMEM;
 		dtg_log(d->ctx, DTG_LOG_NOTICE,
-			"%s: %s: iommus: bound to the guest's vSMMUv3 (phandle %u)",
+			"%s: %s: iommus: rewritten to <%u vID> for the guest's vSMMUv3 (instead of the dropped host reference)",
 			dtg_host_name(d->host), pt->host_path, DTG_VSMMUV3_PHANDLE);
 	}
 	if (h->niommu_map) {

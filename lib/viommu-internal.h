@@ -61,4 +61,16 @@ int dtg_finalize_virtio(struct dtg_domain *d, size_t *nroot);
 /* Append the xen,grant-dma and virtio@... nodes at nodes[*n]. */
 int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
 
+/* ---- xl.cfg (viommu-config.c) ---- */
+
+struct dtg_cfg_entry;
+
+/* Apply xl.cfg `viommu = ...` / `virtio = [ ... ]` (name: the file). */
+int dtg_viommu_apply_cfg(struct dtg_domain *d, const char *name,
+			 const struct dtg_cfg_entry *e);
+int dtg_virtio_apply_cfg(struct dtg_domain *d, const char *name,
+			 const struct dtg_cfg_entry *e);
+/* Append `viommu = ...` and `virtio = [ ... ]` lines of a finalized domain. */
+void dtg_viommu_xlcfg(const struct dtg_domain *d, struct dtg_buf *b);
+
 #endif /* DTG_VIOMMU_INTERNAL_H */

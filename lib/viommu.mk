@@ -7,5 +7,6 @@ lib_libdtgen_la_SOURCES += \
 	%reldir%/viommu-abi.c \
 	%reldir%/viommu-complete.c \
 	%reldir%/viommu-domain.c \
-	%reldir%/virtio-mmio.c
+	%reldir%/virtio-mmio.c \
+	%reldir%/viommu-config.c
 xendtgeninclude_HEADERS += include/xendtgen/viommu.h

@@ -20,6 +20,7 @@
 #include <xendtgen/config.h>
 
 #include "domain-internal.h"
+#include "viommu-internal.h"
 
 /* An xl.cfg string literal (libxlu dequotes backslash escapes). */
 static void xl_string(struct dtg_buf *b, const char *s)
@@ -113,6 +114,7 @@ int dtg_xlcfg_alloc(const dtg_domain *d, const char *partial_dtb_path,
 		dtg_buf_puts(&b, "\n");
 	}
 	dtg_buf_printf(&b, "nr_spis = %u\n", d->final_nr_spis);
+	dtg_viommu_xlcfg(d, &b);   /* viommu = ..., virtio = [ ... ] */
 
 	if (b.err) {
 		err = b.err;

@@ -48,4 +48,29 @@ echo "$msg" | grep -q '/passthrough/dma@a0000000: reg: no device' || fail "messa
 [ -e "$T/bad-out.dtb" ] && fail "output written on error"
 # Usage errors.
 "$DTGEN" complete "$HOST" 2>/dev/null; [ $? -eq 2 ] || fail "usage status"
+
+# xl.cfg: viommu + dt_passthrough + virtio -> guest DT, partial DT, xl.cfg.
+cat > "$T/g.cfg" <<'CFG'
+name = "gem"
+viommu = "smmuv3"
+dt_passthrough = [ "path=/axi/ethernet@ff0e0000,clock-rate=pclk:125000000,clock-rate=hclk:125000000,clock-rate=tx_clk:125000000,clock-rate=rx_clk:125000000,clock-rate=tsu_clk:125000000" ]
+virtio = [ "backend=1,type=virtio,device22,transport=mmio,grant_usage=1" ]
+CFG
+"$DTGEN" guest-dt "$HOST" "$T/g.cfg" -o "$T/g.dtb" 2>/dev/null || fail "guest-dt"
+diag=$("$DTC" -I dtb -O dts -E iommus_property -E interrupts_property -E reg_format -o "$T/g.dts" "$T/g.dtb" 2>&1)
+echo "$diag" | grep -E '\((iommus_property|interrupts_property|reg_format)\)' && fail "dtc: $diag"
+grep -q 'iommus = <0xfdea 0x877>;' "$T/g.dts" || fail "guest iommus"
+grep -q 'iommus = <0xfde9 0x01>;' "$T/g.dts" || fail "virtio iommus"
+"$DTGEN" partial "$HOST" "$T/g.cfg" -o "$T/gp.dtb" 2>/dev/null || fail "partial"
+"$DTGEN" check-partial "$HOST" "$T/gp.dtb" >/dev/null || fail "check-partial of generated partial"
+"$DTGEN" xlcfg "$HOST" "$T/g.cfg" 2>/dev/null > "$T/xl.txt" || fail "xlcfg"
+grep -q '^viommu = "smmuv3"$' "$T/xl.txt" || fail "xlcfg viommu"
+grep -q '^virtio = \[ "backend=1,type=virtio,device22,transport=mmio,grant_usage=1" \]$' "$T/xl.txt" || fail "xlcfg virtio"
+# vtd on Arm and a malformed viommu: errors, no output.
+printf 'viommu = "type=vtd,intremap=0,x2apic=1"\n' > "$T/bad.cfg"
+"$DTGEN" guest-dt "$HOST" "$T/bad.cfg" -o "$T/bad2.dtb" 2>/dev/null && fail "vtd accepted"
+[ -e "$T/bad2.dtb" ] && fail "output written on error"
+printf 'viommu = "smmuv9"\n' > "$T/bad.cfg"
+msg=$("$DTGEN" guest-dt "$HOST" "$T/bad.cfg" -o "$T/bad2.dtb" 2>&1) && fail "smmuv9 accepted"
+echo "$msg" | grep -q 'bad.cfg:1: viommu: unknown vIOMMU type "smmuv9"' || fail "message: $msg"
 echo "PASS"
