@@ -8,7 +8,7 @@
 # LOG. QEMU runs under `timeout` (E2E_TIMEOUT, default 300 s). Xen 4.17 does
 # not stop the machine when its dom0less guests power off, so QEMU is stopped
 # once DONE-COUNT guest lines "E2E-DONE" or "Kernel panic" are in LOG (or
-# when the log has been quiet for E2E_QUIET seconds, default 60).
+# when the log has been quiet for E2E_QUIET seconds, default 90).
 # LOG is left with CRs removed. Prints the wall time and QEMU's peak resident memory; writes them to
 # LOG.stats too ("wall_s=N peak_kb=N").
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
@@ -18,7 +18,7 @@ set -euo pipefail
 XEN=$1 DIR=$2 LOG=$3 WANT=${4:-1}
 QEMU=${QEMU:-qemu-system-aarch64}
 TIMEOUT=${E2E_TIMEOUT:-300}
-QUIET=${E2E_QUIET:-60}
+QUIET=${E2E_QUIET:-90}
 # Identical to the options the host DTB was dumped with (the DTB depends on them).
 MACHINE=(-M virt,gic-version=3,virtualization=on,dtb-randomness=off
          -cpu cortex-a57 -smp 2 -m 2G)

@@ -37,6 +37,9 @@ KNOWN = [
      "ramdisk address is chosen by Xen's domain builder at load time"),
     (r".*", r"^linux,phandle$", "missing",
      "legacy duplicate of `phandle` Xen 4.17 still emits; Linux uses `phandle`"),
+    (r"^/$", r"^(model|compatible)$", "extra",
+     "root model/compatible are informational on arm64: no driver binds to "
+     "them, Linux only prints the model"),
     (r"^/cpus/cpu@[0-9a-f]+$", r"^compatible$", "value",
      "arm64 Linux identifies CPUs by MIDR, not by the cpu node's compatible"),
 ]

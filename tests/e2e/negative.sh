@@ -91,7 +91,7 @@ done
 "$PY" "$E2E_DIR/handmade.py" "$HOST" "${cfgs[@]}" -o "$WORK/out" --share-modules \
     --xen-bootargs "$XEN_BOOTARGS"
 LOG=$WORK/serial.log
-E2E_QUIET=${E2E_QUIET:-40} /bin/bash "$E2E_DIR/boot.sh" "$XEN" "$WORK/out" "$LOG" 4
+/bin/bash "$E2E_DIR/boot.sh" "$XEN" "$WORK/out" "$LOG" 4
 read -r STATS < "$LOG.stats"
 
 expect "$LOG" '^\(XEN\) Xen dom0less mode detected' "Xen in dom0less mode"
