@@ -150,6 +150,10 @@ int dtg_shadow_resync(struct dtg_shadow *e);
  * which pages were written.  Cost is O(pages listed). */
 int dtg_shadow_resync_pages(struct dtg_shadow *e, const uint64_t *pages, size_t n);
 
+/* Like resync_pages, but each IPA is a written entry (a write trap knows
+ * it): only the 16-entry group holding it is compared.  O(entries listed). */
+int dtg_shadow_resync_entries(struct dtg_shadow *e, const uint64_t *ipas, size_t n);
+
 /* The p2m changed for [ipa, ipa+size): re-translate every entry whose
  * leaf range or table lies there. */
 int dtg_shadow_invalidate(struct dtg_shadow *e, uint64_t ipa, uint64_t size);

@@ -130,38 +130,61 @@ int dtg_shadow_resync(struct dtg_shadow *e)
 	return end(e);
 }
 
-int dtg_shadow_resync_pages(struct dtg_shadow *e, const uint64_t *pages, size_t npages)
+/* Compare the 16-entry groups of mirror n that overlap [a, a+len). */
+static void compare_part(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			 uint64_t a, uint64_t len)
 {
-	const uint64_t pmask = ~(((uint64_t)1 << DTG_SHADOW_PAGE_SHIFT) - 1);
-	unsigned esz, per;
+	uint64_t tsize = dtg_shadow_table_size(e, n->level), lo, hi;
+	uint64_t gbytes = (uint64_t)DTG_SHADOW_GROUP * e->fmt->esize;
 
-	if (!e || (npages && !pages))
+	if (a >= n->gipa + tsize || a + len <= n->gipa)
+		return;
+	lo = a > n->gipa ? a - n->gipa : 0;
+	hi = a + len - n->gipa < tsize ? a + len - n->gipa : tsize;
+	lo &= ~(gbytes - 1);
+	hi = (hi + gbytes - 1) & ~(gbytes - 1);
+	dtg_shadow_compare(e, n, (unsigned)(lo / e->fmt->esize),
+			   (unsigned)(hi / e->fmt->esize), false);
+}
+
+static int resync_hinted(struct dtg_shadow *e, const uint64_t *addrs, size_t naddrs,
+			 uint64_t len)
+{
+	if (!e || (naddrs && !addrs))
 		return -DTG_SHADOW_EINVAL;
 	if (!e->root)
 		return -DTG_SHADOW_ESTATE;
-	esz = e->fmt->esize;
-	per = (1u << DTG_SHADOW_PAGE_SHIFT) / esz;
 	begin(e, false);
-	for (size_t k = 0; k < npages; k++) {
-		uint64_t pg = pages[k] & pmask;
-		struct dtg_shadow_node *n, *r = e->root;
-		uint64_t rsize = dtg_shadow_table_size(e, 0);
+	for (size_t k = 0; k < naddrs; k++) {
+		uint64_t a = addrs[k] & ~(len - 1);
 
-		/* The root may be larger than a page: compare its part. */
-		if (pg + ((uint64_t)1 << DTG_SHADOW_PAGE_SHIFT) > r->gipa &&
-		    pg < r->gipa + rsize) {
-			unsigned i0 = pg > r->gipa ? (unsigned)((pg - r->gipa) / esz) : 0;
-			unsigned i1 = i0 + per < r->nent ? i0 + per : r->nent;
+		/* The root may span several pages and is not hashed. */
+		compare_part(e, e->root, a, len);
+		/* Every table of every level that can hold [a, a+len): tables
+		 * are aligned to their size.  Zombies too: one may be revived
+		 * later in this call, and without check_shared it is trusted. */
+		for (unsigned l = 1; l < e->fmt->levels; l++) {
+			uint64_t ts = dtg_shadow_table_size(e, l);
 
-			dtg_shadow_compare(e, r, i0, i1, false);
+			for (uint64_t t = a & ~(ts - 1); t < a + len; t += ts) {
+				struct dtg_shadow_node *n = dtg_shadow_node_find(e, t, l);
+
+				if (n)
+					compare_part(e, n, a, len);
+			}
 		}
-		/* Zombies too: one may be revived later in this call, and
-		 * without check_shared it is trusted to be current. */
-		for (n = dtg_shadow_node_in_page(e, pg, NULL); n;
-		     n = dtg_shadow_node_in_page(e, pg, n))
-			dtg_shadow_compare(e, n, 0, n->nent, false);
 	}
 	return end(e);
+}
+
+int dtg_shadow_resync_pages(struct dtg_shadow *e, const uint64_t *pages, size_t npages)
+{
+	return resync_hinted(e, pages, npages, (uint64_t)1 << DTG_SHADOW_PAGE_SHIFT);
+}
+
+int dtg_shadow_resync_entries(struct dtg_shadow *e, const uint64_t *ipas, size_t n)
+{
+	return resync_hinted(e, ipas, n, e ? e->fmt->esize : 1);
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -200,7 +223,8 @@ int dtg_shadow_invalidate(struct dtg_shadow *e, uint64_t ipa, uint64_t size)
 				if (p.type == DTG_SHADOW_PTE_LEAF)
 					hit = overlaps(p.addr, sz, ipa, size);
 				else if (p.type == DTG_SHADOW_PTE_TABLE)
-					hit = !n->child[j] && overlaps(p.addr, 1, ipa, size);
+					hit = n->nchild && !n->child[j] &&
+					      overlaps(p.addr, 1, ipa, size);
 			}
 			if (hit)
 				dtg_shadow_compare(e, n, c, c + DTG_SHADOW_GROUP, true);
@@ -245,7 +269,7 @@ int dtg_shadow_lookup(const struct dtg_shadow *e, uint64_t iova, uint64_t *ma,
 		}
 		if (p.type != DTG_SHADOW_PTE_TABLE)
 			return -DTG_SHADOW_ENOENT;
-		if (!n->child[idx] || n->child[idx]->sma != p.addr)
+		if (idx >= n->nchild || !n->child[idx] || n->child[idx]->sma != p.addr)
 			return -DTG_SHADOW_EINVAL;     /* engine bug: never expected */
 		n = n->child[idx];
 		idx = (iova >> f->shift[n->level]) & (n->nent - 1);

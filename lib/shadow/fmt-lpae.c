@@ -72,7 +72,21 @@ static unsigned lpae_relocate(const struct dtg_shadow_format *f, unsigned level,
 	if ((arch != 3 && arch != 1 && arch != 2) || hi - lo < span)
 		return 0;
 	room = hi - lo - span;
-	for (i = 0; i < n; i++) {
+	/* Whole groups first, without early exit, so the loops vectorise. */
+	for (i = 0; i + DTG_SHADOW_GROUP <= n; i += DTG_SHADOW_GROUP) {
+		uint64_t bad = 0;
+
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
+			uint64_t d = gw[i + j];
+
+			bad |= ((d & (CONT | 3)) ^ tval) | (uint64_t)((d & amask) - lo > room);
+		}
+		if (bad)
+			break;
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			sw[i + j] = gw[i + j] + delta;
+	}
+	for (; i < n; i++) {
 		uint64_t d = gw[i];
 
 		if ((d & (CONT | 3)) != tval || (d & amask) - lo > room)

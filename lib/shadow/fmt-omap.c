@@ -127,15 +127,34 @@ static unsigned omap_relocate(const struct dtg_shadow_format *f, unsigned level,
 	uint64_t span = (uint64_t)1 << f->shift[level], room;
 	unsigned i;
 
-	if (hi - lo < span)
+	if (hi - lo < span || lo >> 32)
 		return 0;
+	/* 32-bit compare: d - lo wraps above room for d < lo */
 	room = hi - lo - span;
-	for (i = 0; i < n; i++) {
+	if (room > 0xFFFFFFFFull - lo)
+		room = 0xFFFFFFFFull - lo;
+	uint32_t lo32 = (uint32_t)lo, room32 = (uint32_t)room, d32 = (uint32_t)delta;
+
+	/* Whole groups first, without early exit, so the loops vectorise. */
+	for (i = 0; i + DTG_SHADOW_GROUP <= n; i += DTG_SHADOW_GROUP) {
+		uint32_t bad = 0;
+
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
+			uint32_t d = gw[i + j];
+
+			bad |= ((d & tmask) ^ tval) | (uint32_t)((d & amask) - lo32 > room32);
+		}
+		if (bad)
+			break;
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			sw[i + j] = gw[i + j] + d32;
+	}
+	for (; i < n; i++) {
 		uint32_t d = gw[i];
 
-		if ((d & tmask) != tval || (uint64_t)(d & amask) - lo > room)
+		if ((d & tmask) != tval || (d & amask) - lo32 > room32)
 			break;
-		sw[i] = d + (uint32_t)delta;
+		sw[i] = d + d32;
 	}
 	return i;
 }

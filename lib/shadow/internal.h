@@ -73,6 +73,7 @@ struct dtg_shadow_node {
 	uint64_t gen;                  /* op generation it was last compared */
 	uint32_t refs;                 /* entries pointing here (0 = zombie) */
 	uint32_t nent;
+	uint32_t nchild;               /* 0 at the last level: leaves only */
 	uint8_t level;
 	uint8_t kind;
 	bool zombie;
@@ -104,14 +105,19 @@ void dtg_shadow_memcpy(void *d, const void *s, size_t n);
 bool dtg_shadow_memeq(const void *a, const void *b, size_t n); /* n % 64 == 0 */
 
 /* node.c: allocation, hashing, references */
-size_t dtg_shadow_table_size(const struct dtg_shadow *e, unsigned level);
-unsigned dtg_shadow_table_nent(const struct dtg_shadow *e, unsigned level);
+static inline unsigned dtg_shadow_table_nent(const struct dtg_shadow *e, unsigned level)
+{
+	return e->fmt->nent[level];
+}
+
+static inline size_t dtg_shadow_table_size(const struct dtg_shadow *e, unsigned level)
+{
+	return (size_t)e->fmt->nent[level] * e->fmt->esize;
+}
 struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level,
 					    unsigned kind, uint64_t gipa);
 void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n);
 void dtg_shadow_node_hash(struct dtg_shadow *e, struct dtg_shadow_node *n);
-struct dtg_shadow_node *dtg_shadow_node_in_page(struct dtg_shadow *e, uint64_t page,
-					       struct dtg_shadow_node *prev);
 struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa,
 					     unsigned level);
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n);

@@ -11,16 +11,6 @@
  */
 #include "internal.h"
 
-unsigned dtg_shadow_table_nent(const struct dtg_shadow *e, unsigned level)
-{
-	return e->fmt->nent[level];
-}
-
-size_t dtg_shadow_table_size(const struct dtg_shadow *e, unsigned level)
-{
-	return (size_t)e->fmt->nent[level] * e->fmt->esize;
-}
-
 static void *mem_alloc(struct dtg_shadow *e, size_t size, size_t align,
 		       unsigned flags, uint64_t *ma)
 {
@@ -50,9 +40,11 @@ static unsigned table_flags(const struct dtg_shadow *e)
 	       (e->fmt->oa_bits <= 32 ? DTG_SHADOW_ALLOC_BELOW_4G : 0);
 }
 
-static unsigned hash_of(uint64_t gipa)
+/* Keyed by table address (tables are at least 64-byte aligned) and
+ * level, so a written address finds its table with one probe per level. */
+static unsigned hash_of(uint64_t gipa, unsigned level)
 {
-	uint64_t h = (gipa >> DTG_SHADOW_PAGE_SHIFT) * 0x9E3779B97F4A7C15ull;
+	uint64_t h = ((gipa >> 6) + level) * 0x9E3779B97F4A7C15ull;
 
 	return (unsigned)(h >> (64 - DTG_SHADOW_HASH_BITS));
 }
@@ -61,14 +53,16 @@ struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level
 					    unsigned kind, uint64_t gipa)
 {
 	unsigned nent = dtg_shadow_table_nent(e, level);
+	unsigned nchild = level + 1u < e->fmt->levels ? nent : 0;
 	size_t tsize = dtg_shadow_table_size(e, level);
 	struct dtg_shadow_node *n;
 
-	n = mem_alloc(e, node_bytes(nent), 8, 0, NULL);
+	n = mem_alloc(e, node_bytes(nchild), 8, 0, NULL);
 	if (!n)
 		return NULL;
-	dtg_shadow_memset(n, 0, node_bytes(nent));
+	dtg_shadow_memset(n, 0, node_bytes(nchild));
 	n->nent = nent;
+	n->nchild = nchild;
 	n->level = (uint8_t)level;
 	n->kind = (uint8_t)kind;
 	n->gipa = gipa;
@@ -93,13 +87,13 @@ struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level
 	return n;
 fail:
 	mem_free(e, n->shadow, tsize, table_flags(e));
-	mem_free(e, n, node_bytes(nent), 0);
+	mem_free(e, n, node_bytes(nchild), 0);
 	return NULL;
 }
 
 void dtg_shadow_node_hash(struct dtg_shadow *e, struct dtg_shadow_node *n)
 {
-	unsigned h = hash_of(n->gipa);
+	unsigned h = hash_of(n->gipa, n->level);
 
 	n->hnext = e->hash[h];
 	e->hash[h] = n;
@@ -107,7 +101,7 @@ void dtg_shadow_node_hash(struct dtg_shadow *e, struct dtg_shadow_node *n)
 
 static void unhash(struct dtg_shadow *e, struct dtg_shadow_node *n)
 {
-	struct dtg_shadow_node **pp = &e->hash[hash_of(n->gipa)];
+	struct dtg_shadow_node **pp = &e->hash[hash_of(n->gipa, n->level)];
 
 	for (; *pp; pp = &(*pp)->hnext)
 		if (*pp == n) {
@@ -119,23 +113,10 @@ static void unhash(struct dtg_shadow *e, struct dtg_shadow_node *n)
 struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa,
 					     unsigned level)
 {
-	struct dtg_shadow_node *n = e->hash[hash_of(gipa)];
+	struct dtg_shadow_node *n = e->hash[hash_of(gipa, level)];
 
 	for (; n; n = n->hnext)
 		if (n->gipa == gipa && n->level == level)
-			return n;
-	return NULL;
-}
-
-/* Iterate the nodes whose table starts in the 4 KiB page of ipa (the root
- * is not hashed: callers check it on their own). */
-struct dtg_shadow_node *dtg_shadow_node_in_page(struct dtg_shadow *e, uint64_t page,
-					       struct dtg_shadow_node *prev)
-{
-	struct dtg_shadow_node *n = prev ? prev->hnext : e->hash[hash_of(page)];
-
-	for (; n; n = n->hnext)
-		if ((n->gipa >> DTG_SHADOW_PAGE_SHIFT) == (page >> DTG_SHADOW_PAGE_SHIFT))
 			return n;
 	return NULL;
 }
@@ -159,7 +140,7 @@ void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n)
 	}
 	e->st.tables--;
 	mem_free(e, n->shadow, tsize, table_flags(e));
-	mem_free(e, n, node_bytes(n->nent), 0);
+	mem_free(e, n, node_bytes(n->nchild), 0);
 }
 
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n)
@@ -185,7 +166,7 @@ void dtg_shadow_reap(struct dtg_shadow *e)
 		n->zombie = false;
 		if (n->refs)
 			continue;       /* revived meanwhile */
-		for (unsigned i = 0; i < n->nent; i++)
+		for (unsigned i = 0; i < n->nchild; i++)
 			dtg_shadow_node_put(e, n->child[i]);
 		dtg_shadow_node_free(e, n);
 	}

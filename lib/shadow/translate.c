@@ -256,7 +256,7 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	int saved = e->err;
 
 	e->err = 0;
-	for (unsigned i = i0; i < i1; i++) {
+	for (unsigned i = i0; i < i1 && n->nchild; i++) {
 		dtg_shadow_node_put(e, n->child[i]);
 		n->child[i] = NULL;
 	}

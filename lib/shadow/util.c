@@ -11,6 +11,14 @@ void dtg_shadow_memset(void *d, int c, size_t n)
 {
 	unsigned char *p = d;
 
+	if ((((uintptr_t)d | n) & 7) == 0) {
+		uint64_t v = 0x0101010101010101ull * (unsigned char)c;
+		dtg_shadow_u64a *q = d;
+
+		for (size_t i = 0; i < n / 8; i++)
+			q[i] = v;
+		return;
+	}
 	while (n--)
 		*p++ = (unsigned char)c;
 }

@@ -61,6 +61,7 @@ int fs_entry(void)
 	dtg_shadow_sync(e, 0);
 	dtg_shadow_resync(e);
 	dtg_shadow_resync_pages(e, &ma, 0);
+	dtg_shadow_resync_entries(e, &ma, 0);
 	dtg_shadow_invalidate(e, 0, 4096);
 	dtg_shadow_lookup(e, 0, &ma, 0);
 	dtg_shadow_get_stats(e, &st);

@@ -6,6 +6,16 @@
 #include "world.h"
 
 #define PG 4096ull
+#define BYPTR_SIZE (1u << 21)
+
+static size_t ptr_slot(struct world *w, void *p)
+{
+	size_t h = (size_t)(((uintptr_t)p >> 6) * 0x9E3779B97F4A7C15ull) & (BYPTR_SIZE - 1);
+
+	while (w->byptr[h] && (w->byptr[h] == UINT32_MAX || w->recs[w->byptr[h] - 1].ptr != p))
+		h = (h + 1) & (BYPTR_SIZE - 1);
+	return h;
+}
 
 uint64_t w_rand(struct world *w)
 {
@@ -48,6 +58,7 @@ void w_init(struct world *w, int kind, uint64_t seed, bool use_map)
 		w->span = 8ull << 30;
 	}
 	w->gram = calloc(1, w->gram_size);
+	w->byptr = calloc(BYPTR_SIZE, sizeof(uint32_t));
 	w->p2m = malloc(w->ipa_pages * sizeof(uint32_t));
 	w->run = malloc(w->ipa_pages * sizeof(uint32_t));
 	w->gram_next = w->gram_base;
@@ -59,6 +70,7 @@ void w_fini(struct world *w)
 		if (w->recs[i].live)
 			free(w->recs[i].ptr);
 	free(w->recs);
+	free(w->byptr);
 	free(w->gram);
 	free(w->p2m);
 	free(w->run);
@@ -262,6 +274,9 @@ static void *cb_alloc(void *o, size_t size, size_t align, unsigned flags, uint64
 		w->recs = realloc(w->recs, w->caprec * sizeof(*w->recs));
 	}
 	w->recs[w->nrec++] = (struct rec){ w->ma_next, p, size, true };
+	if (w->nrec >= BYPTR_SIZE / 2)
+		abort();
+	w->byptr[ptr_slot(w, p)] = (uint32_t)w->nrec;
 	*ma = w->ma_next;
 	w->ma_next += size;
 	w->live_allocs++;
@@ -295,11 +310,12 @@ static void cb_free(void *o, void *ptr, size_t size, unsigned flags)
 		free(ptr);
 		return;
 	}
-	for (size_t i = w->nrec; i-- > 0;)
-		if (w->recs[i].ptr == ptr && w->recs[i].live) {
-			w->recs[i].live = false;
-			break;
-		}
+	size_t h = ptr_slot(w, ptr);
+
+	if (!w->byptr[h] || !w->recs[w->byptr[h] - 1].live)
+		abort();        /* freeing something never allocated */
+	w->recs[w->byptr[h] - 1].live = false;
+	w->byptr[h] = UINT32_MAX;       /* tombstone: keeps probe chains */
 	w->live_tables--;
 	(void)size;
 	free(ptr);

@@ -37,6 +37,7 @@ struct world {
 	/* shadow tables */
 	struct rec *recs;
 	size_t nrec, caprec;
+	uint32_t *byptr;        /* open-addressing hash: ptr -> rec index + 1 */
 	uint64_t ma_next;
 	long live_allocs, live_tables;
 	/* observations */
