@@ -512,6 +512,104 @@ START_TEST(test_dra7_dsp_multi_range)
 }
 END_TEST
 
+/* DRA7 USB2 PHY: reg 0x5000 translated through three levels of ranges to
+ * 0x4a085000, placed clear of guest RAM; xen,reg maps the widened page. */
+START_TEST(test_dra7_translated)
+{
+	static const char *path = "/ocp/interconnect@4a000000/segment@0/"
+		"target-module@80000/ocp2scp@0/phy@5000";
+	struct fixture f;
+	size_t size;
+	void *p;
+	int pt, dev = -1, off, l;
+
+	fx_open(&f, "dra7-evm.dtb");
+	int i = fx_add(&f, path);
+	ck_assert_int_eq(dtg_pt_set_placement(f.d, i, -1, DTG_PLACE_AUTO, 0), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, i, "wkupclk", 32768), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, i, "refclk", 960000000), 0);
+	fx_finalize(&f);
+	p = partial_checked(&f, &size);
+	pt = node(p, "/passthrough");
+	fdt_for_each_subnode(off, p, pt)
+		if (!strncmp(fdt_get_name(p, off, NULL), "phy@", 4))
+			dev = off;
+	ck_assert_int_ge(dev, 0);
+	const fdt32_t *x = fdt_getprop(p, dev, "xen,reg", &l);
+	const fdt32_t *r = fdt_getprop(p, dev, "reg", NULL);
+	ck_assert_int_eq(l, 6 * 4);
+	ck_assert_uint_eq(fdt32_to_cpu(x[1]), 0x4a085000);
+	ck_assert_uint_eq(fdt32_to_cpu(x[3]), 0x1000);
+	/* the guest's reg is the guest side of xen,reg, size as the host's */
+	ck_assert_uint_eq(fdt32_to_cpu(x[5]), fdt32_to_cpu(r[1]));
+	ck_assert_uint_eq(fdt32_to_cpu(r[3]), 0x400);
+	prop_eq(p, dev, "xen,path", path, (int)strlen(path) + 1);
+	ck_assert(has_prop(p, dev, "xen,force-assign-without-iommu"));
+	free(p);
+	free(guest_checked(&f, &size));
+	fx_close(&f);
+}
+END_TEST
+
+/* ZCU102 multi-range multi-IRQ: PCIe (3 ranges, one above 4 GiB, 5 SPIs,
+ * placed auto), DisplayPort (4 ranges), RTC (2 SPIs), all forced. */
+START_TEST(test_zcu102_multi)
+{
+	static const char *paths[] = { "/axi/display@fd4a0000",
+				       "/axi/rtc@ffa60000",
+				       "/axi/pcie@fd0e0000" };
+	struct fixture f;
+	size_t size;
+	void *p;
+	int pt, off, l, seen = 0;
+
+	fx_open(&f, "zynqmp-zcu102-rev1.0.dtb");
+	for (int k = 0; k < 3; k++) {
+		int i = fx_add(&f, paths[k]);
+		ck_assert_int_eq(dtg_pt_set_iommu(f.d, i, DTG_IOMMU_MODE_OFF), 0);
+		static const int nclk[] = { 3, 0, 1 };
+
+		for (int c = 0; c < nclk[k]; c++) {
+			char idx[4];
+			snprintf(idx, sizeof(idx), "%d", c);
+			ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, i, idx,
+							       100000000), 0);
+		}
+		if (k == 2)
+			ck_assert_int_eq(dtg_pt_set_placement(f.d, i, -1,
+						DTG_PLACE_AUTO, 0), 0);
+	}
+	fx_finalize(&f);
+	p = partial_checked(&f, &size);
+	pt = node(p, "/passthrough");
+	fdt_for_each_subnode(off, p, pt) {
+		const char *n = fdt_get_name(p, off, NULL);
+		const fdt32_t *x = fdt_getprop(p, off, "xen,reg", &l);
+
+		if (!strncmp(n, "display@", 8)) {
+			ck_assert_int_eq(l, 4 * 24);
+			seen |= 1;
+		} else if (!strncmp(n, "rtc@", 4)) {
+			prop_cells(p, off, "interrupts", 6, 0, 26, 4, 0, 27, 4);
+			seen |= 2;
+		} else if (!strncmp(n, "pcie@", 5)) {
+			ck_assert_int_eq(l, 3 * 24);
+			/* third range: host 0x80_0000_0000, 16 MiB */
+			ck_assert_uint_eq(fdt32_to_cpu(x[12]), 0x80);
+			ck_assert_uint_eq(fdt32_to_cpu(x[13]), 0);
+			ck_assert_uint_eq(fdt32_to_cpu(x[15]), 0x1000000);
+			fdt_getprop(p, off, "interrupts", &l);
+			ck_assert_int_eq(l, 5 * 12);
+			seen |= 4;
+		}
+	}
+	ck_assert_int_eq(seen, 7);
+	free(p);
+	free(guest_checked(&f, &size));
+	fx_close(&f);
+}
+END_TEST
+
 static Suite *fdt_suite(void)
 {
 	Suite *s = suite_create("fdt");
@@ -525,6 +623,8 @@ static Suite *fdt_suite(void)
 	tcase_add_test(tc, test_guest_dt_virt);
 	tcase_add_test(tc, test_guest_dt_gicv3_arm32);
 	tcase_add_test(tc, test_dra7_dsp_multi_range);
+	tcase_add_test(tc, test_dra7_translated);
+	tcase_add_test(tc, test_zcu102_multi);
 	suite_add_tcase(s, tc);
 	return s;
 }
