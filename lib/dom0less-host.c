@@ -119,7 +119,8 @@ static int add_domain(struct dtg_dom0less *b, void *fdt, int chosen, size_t gi)
 	}
 	if (!r && gs->g.llc_colors)
 		r = fdt_setprop_string(fdt, dom, "llc-colors", gs->g.llc_colors);
-	for (size_t i = 0; !r && i < b->nmodule; i++)
+	/* last to first, for the same reason as the guests */
+	for (size_t i = b->nmodule; !r && i-- > 0;)
 		if (b->module[i].guest == gi)
 			r = add_module(b, fdt, dom, &b->module[i], info.cmdline);
 	return r;
@@ -168,7 +169,12 @@ static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 	r = r ? r : setprop_u32(fdt, chosen, "#size-cells", 2);
 	r = r ? r : fdt_setprop_string(fdt, chosen, "xen,xen-bootargs",
 				       b->xen_bootargs ? b->xen_bootargs : args);
-	for (size_t gi = 0; !r && gi < b->nguest; gi++) {
+	/*
+	 * fdt_add_subnode() puts a new node first among its siblings: add the
+	 * guests last to first so that /chosen lists them in the order given
+	 * (Xen creates the domains, and numbers them, in that order).
+	 */
+	for (size_t gi = b->nguest; !r && gi-- > 0;) {
 		r = add_domain(b, fdt, chosen, gi);
 		/* add_domain's offsets shift /chosen's: look it up again */
 		chosen = fdt_path_offset(fdt, "/chosen");

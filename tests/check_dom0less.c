@@ -162,6 +162,15 @@ START_TEST(test_virt_two_guests)
 			 "console=dtuart");
 	int dom = fdt_subnode_offset(dtb, chosen, "rtc");
 	ck_assert_int_ge(dom, 0);
+	/* guests in the order given: Xen numbers them in /chosen's order */
+	int first = -1, sub;
+	fdt_for_each_subnode(sub, dtb, chosen) {
+		if (!fdt_node_check_compatible(dtb, sub, "xen,domain")) {
+			first = sub;
+			break;
+		}
+	}
+	ck_assert_str_eq(fdt_get_name(dtb, first, NULL), "rtc");
 	ck_assert_int_eq(fdt_node_check_compatible(dtb, dom, "xen,domain"), 0);
 	int len;
 	const fdt64_t *mem = fdt_getprop(dtb, dom, "memory", &len);
@@ -174,6 +183,7 @@ START_TEST(test_virt_two_guests)
 	ck_assert_ptr_null(fdt_getprop(dtb, dom, "passthrough", NULL));
 
 	int kinds[3] = { 0, 0, 0 }, mod;
+	uint64_t last_addr = 0;
 	fdt_for_each_subnode(mod, dtb, dom) {
 		const fdt64_t *reg = fdt_getprop(dtb, mod, "reg", &len);
 		char name[32];
@@ -181,6 +191,9 @@ START_TEST(test_virt_two_guests)
 		snprintf(name, sizeof(name), "module@%llx",
 			 (unsigned long long)fdt64_to_cpu(reg[0]));
 		ck_assert_str_eq(fdt_get_name(dtb, mod, NULL), name);
+		/* modules in load order */
+		ck_assert_uint_gt(fdt64_to_cpu(reg[0]), last_addr);
+		last_addr = fdt64_to_cpu(reg[0]);
 		ck_assert_int_eq(fdt_node_check_compatible(dtb, mod,
 							   "multiboot,module"), 0);
 		if (!fdt_node_check_compatible(dtb, mod, "multiboot,kernel")) {
