@@ -21,6 +21,10 @@ int dtg_fdt_write_nodes(const dtg_domain *d, void *sw_fdt)
 		return r;
 	for (size_t i = 0; i < d->ngnode; i++) {
 		r = dtg_fdt_render_gnode(sw_fdt, &d->gnode[i], NULL, NULL);
+		/* out of room is the caller's normal grow-and-retry case:
+		 * no error message for it */
+		if (r == -FDT_ERR_NOSPACE)
+			return -DTG_ENOSPACE;
 		if (r)
 			return dtg_fdt_error(d, "guest nodes", r);
 	}
