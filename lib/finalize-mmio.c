@@ -72,7 +72,8 @@ static int build_mmio_index(struct dtg_fin *f)
 		}
 		dtg_device_free(f->ctx, dev);
 	}
-	qsort(f->mix, f->nmix, sizeof(*f->mix), cmp_mix);
+	if (f->nmix)
+		qsort(f->mix, f->nmix, sizeof(*f->mix), cmp_mix);
 	/* A running maximum of ends bounds the backward scan below. */
 	for (size_t i = 0; i < f->nmix; i++)
 		f->mix[i].maxend = i && f->mix[i - 1].maxend > f->mix[i].end ?
@@ -414,7 +415,8 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 		}
 	}
 	if (!rc) {
-		qsort(occ, nocc, sizeof(*occ), cmp_occ);
+		if (nocc)
+			qsort(occ, nocc, sizeof(*occ), cmp_occ);
 		/* Sorted by start: a collision shows with the running furthest end. */
 		for (size_t i = 1, far = 0; i < nocc && !rc; i++) {
 			if (occ[far].end > occ[i].start)
