@@ -64,16 +64,21 @@ static int begin_unit(void *fdt, const char *name, uint64_t unit)
 	return fdt_begin_node(fdt, buf);
 }
 
-static int root_props(const dtg_domain *d, void *fdt)
+static int root_props(const dtg_domain *d, void *fdt,
+		      enum dtg_guest_builder builder)
 {
 	static const char compat[] = "xen,xenvm-4.17\0xen,xenvm";
-	int r;
+	int r = 0;
 
 	(void)d;
-	r = fdt_property_string(fdt, "model", "XENVM-4.17");
-	if (!r) r = fdt_property(fdt, "compatible", compat, sizeof(compat));
-	if (!r) r = fdt_property_u32(fdt, "interrupt-parent",
-				     DTG_GUEST_PHANDLE_GIC);
+	/* Xen's dom0less builder leaves these to the devices themselves */
+	if (builder == DTG_GUEST_BUILDER_LIBXL) {
+		r = fdt_property_string(fdt, "model", "XENVM-4.17");
+		if (!r) r = fdt_property(fdt, "compatible", compat,
+					 sizeof(compat));
+		if (!r) r = fdt_property_u32(fdt, "interrupt-parent",
+					     DTG_GUEST_PHANDLE_GIC);
+	}
 	if (!r) r = fdt_property_u32(fdt, "#address-cells", 2);
 	if (!r) r = fdt_property_u32(fdt, "#size-cells", 2);
 	return r;
@@ -236,19 +241,20 @@ static int passthrough_node(const dtg_domain *d, void *fdt)
 
 static int guest_tree(const dtg_domain *d, void *buf, int size, void *opaque)
 {
+	enum dtg_guest_builder builder = *(const enum dtg_guest_builder *)opaque;
 	int r = fdt_create(buf, size);
 
-	(void)opaque;
 	if (!r) r = fdt_finish_reservemap(buf);
 	if (!r) r = fdt_begin_node(buf, "");
-	if (!r) r = root_props(d, buf);
+	if (!r) r = root_props(d, buf, builder);
 	if (!r) r = chosen_node(d, buf);
 	if (!r) r = cpus_node(d, buf);
 	if (!r) r = psci_node(buf);
 	if (!r) r = memory_nodes(d, buf);
 	if (!r) r = gic_node(d, buf);
 	if (!r) r = timer_node(d, buf);
-	if (!r) r = hypervisor_node(buf);
+	if (!r && builder != DTG_GUEST_BUILDER_DOM0LESS)
+		r = hypervisor_node(buf);
 	if (!r && d->vpl011) r = vpl011_node(buf);
 	for (size_t i = 0; !r && i < d->nrootnode; i++)   /* vSMMUv3, virtio */
 		r = dtg_fdt_render_gnode(buf, &d->rootnode[i], NULL, NULL);
@@ -276,25 +282,37 @@ static int guest_supported(const dtg_domain *d)
 	return 0;
 }
 
-int dtg_fdt_guest(const dtg_domain *d, void *buf, size_t size,
-		  size_t *needed)
+int dtg_fdt_guest_by(const dtg_domain *d, enum dtg_guest_builder builder,
+		     void *buf, size_t size, size_t *needed)
 {
 	int r;
 
-	if (!d)
+	if (!d || builder > DTG_GUEST_BUILDER_DOM0LESS_ENHANCED)
 		return -DTG_EINVAL;
 	r = guest_supported(d);
-	return r ? r : dtg_fdt_emit(d, guest_tree, NULL, "guest DT", buf,
+	return r ? r : dtg_fdt_emit(d, guest_tree, &builder, "guest DT", buf,
 				    size, needed);
+}
+
+int dtg_fdt_guest_by_alloc(const dtg_domain *d, enum dtg_guest_builder builder,
+			   void **out, size_t *size)
+{
+	int r;
+
+	if (!d || builder > DTG_GUEST_BUILDER_DOM0LESS_ENHANCED)
+		return -DTG_EINVAL;
+	r = guest_supported(d);
+	return r ? r : dtg_fdt_emit_alloc(d, guest_tree, &builder, "guest DT",
+					  out, size);
+}
+
+int dtg_fdt_guest(const dtg_domain *d, void *buf, size_t size,
+		  size_t *needed)
+{
+	return dtg_fdt_guest_by(d, DTG_GUEST_BUILDER_LIBXL, buf, size, needed);
 }
 
 int dtg_fdt_guest_alloc(const dtg_domain *d, void **out, size_t *size)
 {
-	int r;
-
-	if (!d)
-		return -DTG_EINVAL;
-	r = guest_supported(d);
-	return r ? r : dtg_fdt_emit_alloc(d, guest_tree, NULL, "guest DT",
-					  out, size);
+	return dtg_fdt_guest_by_alloc(d, DTG_GUEST_BUILDER_LIBXL, out, size);
 }

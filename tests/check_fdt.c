@@ -444,6 +444,55 @@ START_TEST(test_guest_dt_virt)
 }
 END_TEST
 
+/*
+ * Xen 4.17's dom0less builder (seen booted under QEMU by tests/e2e): no
+ * root compatible, model or interrupt-parent; a hypervisor node only for
+ * xen,enhanced guests; the rest as libxl.
+ */
+START_TEST(test_guest_dt_dom0less)
+{
+	struct fixture f;
+	void *plain, *enh, *libxl;
+	size_t sp, se, sl;
+	int off;
+
+	fx_open(&f, "virt.dtb");
+	fx_add(&f, "/pl031@9010000");
+	ck_assert_int_eq(dtg_domain_set_vpl011(f.d, true), 0);
+	fx_finalize(&f);
+	ck_assert_int_eq(dtg_fdt_guest_by_alloc(f.d, DTG_GUEST_BUILDER_DOM0LESS,
+						&plain, &sp), 0);
+	ck_assert_int_eq(dtg_fdt_guest_by_alloc(f.d,
+			DTG_GUEST_BUILDER_DOM0LESS_ENHANCED, &enh, &se), 0);
+	ck_assert_int_eq(dtg_fdt_guest_by_alloc(f.d, DTG_GUEST_BUILDER_LIBXL,
+						&libxl, &sl), 0);
+	free(tu_check_dtb(plain, sp, NULL));
+	free(tu_check_dtb(enh, se, NULL));
+
+	off = node(plain, "/");
+	ck_assert_ptr_null(fdt_getprop(plain, off, "interrupt-parent", NULL));
+	ck_assert_ptr_null(fdt_getprop(plain, off, "compatible", NULL));
+	ck_assert_ptr_null(fdt_getprop(plain, off, "model", NULL));
+	ck_assert_int_lt(fdt_path_offset(plain, "/hypervisor@38000000"), 0);
+	ck_assert_int_ge(fdt_path_offset(enh, "/hypervisor@38000000"), 0);
+	/* the device keeps its own interrupt-parent: it has no other */
+	off = node(plain, "/passthrough/pl031@9010000");
+	ck_assert_uint_eq(prop_u32(plain, off, "interrupt-parent"), 0xfde8);
+	ck_assert_int_ge(fdt_path_offset(plain, "/sbsa-uart@22000000"), 0);
+	/* libxl's is dtg_fdt_guest's */
+	void *def;
+	size_t sd;
+	ck_assert_int_eq(dtg_fdt_guest_alloc(f.d, &def, &sd), 0);
+	ck_assert_uint_eq(sd, sl);
+	ck_assert_int_eq(memcmp(def, libxl, sl), 0);
+	ck_assert_int_eq(dtg_fdt_guest_by_alloc(f.d, 7, &def, &sd), -DTG_EINVAL);
+	dtg_free(dtg_domain_ctx(f.d), plain);
+	dtg_free(dtg_domain_ctx(f.d), enh);
+	dtg_free(dtg_domain_ctx(f.d), libxl);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_guest_dt_gicv3_arm32)
 {
 	struct fixture f;
@@ -570,7 +619,7 @@ START_TEST(test_zcu102_multi)
 		static const int nclk[] = { 3, 0, 1 };
 
 		for (int c = 0; c < nclk[k]; c++) {
-			char idx[4];
+			char idx[12];
 			snprintf(idx, sizeof(idx), "%d", c);
 			ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, i, idx,
 							       100000000), 0);
@@ -621,6 +670,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(tc, test_write_nodes_rerun);
 	tcase_add_test(tc, test_zcu102_gem);
 	tcase_add_test(tc, test_guest_dt_virt);
+	tcase_add_test(tc, test_guest_dt_dom0less);
 	tcase_add_test(tc, test_guest_dt_gicv3_arm32);
 	tcase_add_test(tc, test_dra7_dsp_multi_range);
 	tcase_add_test(tc, test_dra7_translated);

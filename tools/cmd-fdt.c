@@ -98,9 +98,32 @@ int cmd_partial(int argc, char **argv)
 	return emit_dtb(argc, argv, dtg_fdt_partial_alloc);
 }
 
+static int guest_dom0less_alloc(const dtg_domain *d, void **out, size_t *size)
+{
+	return dtg_fdt_guest_by_alloc(d, DTG_GUEST_BUILDER_DOM0LESS, out, size);
+}
+
+static int guest_enhanced_alloc(const dtg_domain *d, void **out, size_t *size)
+{
+	return dtg_fdt_guest_by_alloc(d, DTG_GUEST_BUILDER_DOM0LESS_ENHANCED,
+				      out, size);
+}
+
+/* guest-dt [--dom0less | --dom0less-enhanced]: who builds the guest's DT. */
 int cmd_guest_dt(int argc, char **argv)
 {
-	return emit_dtb(argc, argv, dtg_fdt_guest_alloc);
+	fdt_alloc_fn emit = dtg_fdt_guest_alloc;
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--dom0less"))
+			emit = guest_dom0less_alloc;
+		else if (!strcmp(argv[i], "--dom0less-enhanced"))
+			emit = guest_enhanced_alloc;
+		else
+			argv[n++] = argv[i];
+	}
+	return emit_dtb(n, argv, emit);
 }
 
 struct issue_printer {

@@ -47,6 +47,24 @@ int dtg_fdt_guest(const dtg_domain *d, void *buf, size_t size,
 		  size_t *needed);
 int dtg_fdt_guest_alloc(const dtg_domain *d, void **out, size_t *size);
 
+/* Who builds the guest's DT: they differ in a few nodes and properties. */
+enum dtg_guest_builder {
+	DTG_GUEST_BUILDER_LIBXL = 0,     /* xl/libxl at run time */
+	/*
+	 * Xen's dom0less builder at boot (checked against Xen 4.17 booted
+	 * under QEMU): no compatible, model or interrupt-parent on the root,
+	 * and no hypervisor node unless the guest is "xen,enhanced".
+	 */
+	DTG_GUEST_BUILDER_DOM0LESS,
+	DTG_GUEST_BUILDER_DOM0LESS_ENHANCED,
+};
+
+/* The complete guest DT as `builder` makes it (dtg_fdt_guest: libxl). */
+int dtg_fdt_guest_by(const dtg_domain *d, enum dtg_guest_builder builder,
+		     void *buf, size_t size, size_t *needed);
+int dtg_fdt_guest_by_alloc(const dtg_domain *d, enum dtg_guest_builder builder,
+			   void **out, size_t *size);
+
 /* One rule violation found by dtg_partial_check(). */
 struct dtg_partial_issue {
 	const char *node;      /* node path in the partial DT */

@@ -95,8 +95,8 @@ dom0less() {
 # guest_dt HOST CFG OUT: libdtgen's complete guest DT, or the stand-in model.
 guest_dt() {
     if have_dtgen guest-dt; then
-        GUEST_DT_SRC="dtgen guest-dt"
-        "$DTGEN" guest-dt "$1" "$2" -o "$3"
+        GUEST_DT_SRC="dtgen guest-dt --dom0less"
+        "$DTGEN" guest-dt --dom0less "$1" "$2" -o "$3"
     else
         GUEST_DT_SRC="hand-made model (handmade.py guest-dt)"
         stand_in guest-dt
