@@ -74,17 +74,21 @@ static unsigned lpae_relocate(const struct dtg_shadow_format *f, unsigned level,
 	room = hi - lo - span;
 	/* Whole groups first, without early exit, so the loops vectorise. */
 	for (i = 0; i + DTG_SHADOW_GROUP <= n; i += DTG_SHADOW_GROUP) {
-		uint64_t bad = 0;
+		uint64_t v[DTG_SHADOW_GROUP], bad = 0;
 
-		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
-			uint64_t d = gw[i + j];
+		/* pointers, not unsigned i + j, so GCC sees contiguous loads */
+		const dtg_shadow_u64a *gp = gw + i;
+		dtg_shadow_u64a *sp = sw + i;
 
-			bad |= ((d & (CONT | 3)) ^ tval) | (uint64_t)((d & amask) - lo > room);
-		}
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			v[j] = gp[j];
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			bad |= ((v[j] & (CONT | 3)) ^ tval) |
+			       (0 - (uint64_t)((v[j] & amask) - lo > room));
 		if (bad)
 			break;
 		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
-			sw[i + j] = gw[i + j] + delta;
+			sp[j] = v[j] + delta;
 	}
 	for (; i < n; i++) {
 		uint64_t d = gw[i];
@@ -93,6 +97,20 @@ static unsigned lpae_relocate(const struct dtg_shadow_format *f, unsigned level,
 			break;
 		sw[i] = d + delta;
 	}
+	return i;
+}
+
+static unsigned lpae_skip_invalid(const struct dtg_shadow_format *f, unsigned level,
+				  const void *g, void *s, unsigned n)
+{
+	const dtg_shadow_u64a *gw = g;
+	dtg_shadow_u64a *sw = s;
+	unsigned i;
+
+	(void)f;
+	(void)level;
+	for (i = 0; i < n && !(gw[i] & 1); i++)
+		sw[i] = 0;
 	return i;
 }
 
@@ -109,6 +127,7 @@ const struct dtg_shadow_format dtg_shadow_fmt_lpae = {
 	.decode = lpae_decode,
 	.encode = lpae_encode,
 	.relocate = lpae_relocate,
+	.skip_invalid = lpae_skip_invalid,
 };
 
 const struct dtg_shadow_format dtg_shadow_fmt_lpae48 = {
@@ -124,4 +143,5 @@ const struct dtg_shadow_format dtg_shadow_fmt_lpae48 = {
 	.decode = lpae_decode,
 	.encode = lpae_encode,
 	.relocate = lpae_relocate,
+	.skip_invalid = lpae_skip_invalid,
 };

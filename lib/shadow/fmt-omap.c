@@ -137,17 +137,21 @@ static unsigned omap_relocate(const struct dtg_shadow_format *f, unsigned level,
 
 	/* Whole groups first, without early exit, so the loops vectorise. */
 	for (i = 0; i + DTG_SHADOW_GROUP <= n; i += DTG_SHADOW_GROUP) {
-		uint32_t bad = 0;
+		uint32_t v[DTG_SHADOW_GROUP], bad = 0;
 
-		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
-			uint32_t d = gw[i + j];
+		/* pointers, not unsigned i + j, so GCC sees contiguous loads */
+		const dtg_shadow_u32a *gp = gw + i;
+		dtg_shadow_u32a *sp = sw + i;
 
-			bad |= ((d & tmask) ^ tval) | (uint32_t)((d & amask) - lo32 > room32);
-		}
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			v[j] = gp[j];
+		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
+			bad |= ((v[j] & tmask) ^ tval) |
+			       (0u - (uint32_t)((v[j] & amask) - lo32 > room32));
 		if (bad)
 			break;
 		for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
-			sw[i + j] = gw[i + j] + d32;
+			sp[j] = v[j] + d32;
 	}
 	for (; i < n; i++) {
 		uint32_t d = gw[i];
@@ -156,6 +160,20 @@ static unsigned omap_relocate(const struct dtg_shadow_format *f, unsigned level,
 			break;
 		sw[i] = d + d32;
 	}
+	return i;
+}
+
+static unsigned omap_skip_invalid(const struct dtg_shadow_format *f, unsigned level,
+				  const void *g, void *s, unsigned n)
+{
+	const dtg_shadow_u32a *gw = g;
+	dtg_shadow_u32a *sw = s;
+	unsigned i;
+
+	(void)f;
+	/* L1 type 11 is reserved: invalid too; in L2 only x0 is invalid */
+	for (i = 0; i < n && (level ? (gw[i] & 3) == 0 : (gw[i] & 3) != 1 && (gw[i] & 3) != 2); i++)
+		sw[i] = 0;
 	return i;
 }
 
@@ -172,4 +190,5 @@ const struct dtg_shadow_format dtg_shadow_fmt_omap = {
 	.decode = omap_decode,
 	.encode = omap_encode,
 	.relocate = omap_relocate,
+	.skip_invalid = omap_skip_invalid,
 };

@@ -55,6 +55,10 @@ struct dtg_shadow_format {
 	unsigned (*relocate)(const struct dtg_shadow_format *f, unsigned level,
 			     const void *g, void *s, unsigned n, uint64_t lo,
 			     uint64_t hi, uint64_t delta);
+	/* Write invalid shadow entries for the leading run of invalid entries
+	 * of g[0, n); return its length. */
+	unsigned (*skip_invalid)(const struct dtg_shadow_format *f, unsigned level,
+				 const void *g, void *s, unsigned n);
 };
 
 enum { DTG_SHADOW_NODE_MIRROR, DTG_SHADOW_NODE_SPLIT };

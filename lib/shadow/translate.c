@@ -265,6 +265,18 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		uint64_t ma, len;
 
 		f->decode(f, level, n->snap, i, &p);
+		if (p.type == DTG_SHADOW_PTE_INVALID) {
+			unsigned k = f->skip_invalid(f, level,
+						     (const char *)n->snap + (size_t)i * esz,
+						     (char *)n->shadow + (size_t)i * esz, i1 - i);
+
+			if (!k) {       /* invalid by type/level, not by bit 0 */
+				encode_invalid(e, n, i);
+				k = 1;
+			}
+			i += k;
+			continue;
+		}
 		if (p.type == DTG_SHADOW_PTE_LEAF && p.group && grp &&
 		    !(i % DTG_SHADOW_GROUP) && i + DTG_SHADOW_GROUP <= i1) {
 			xlate_group(e, n, i);
