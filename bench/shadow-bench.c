@@ -8,7 +8,8 @@
  *  (b) resync of an unchanged 4 GiB-span table against memcmp of its bytes;
  *  (c) resync after 300 changed entries (scattered over 300 table pages),
  *      with dirty-page hints, with written-entry hints and without hints,
- *      against a full rebuild of the 4 GiB-span table.
+ *      against a full rebuild of the 4 GiB-span table; and 300 consecutive
+ *      entries (one new 1.2 MiB buffer) with page hints.
  * The p2m maps IPAs in 2 MiB blocks scattered over machine memory.
  */
 #include <stdint.h>
@@ -211,13 +212,31 @@ static void edit300(struct bench *b, uint64_t *leaves, size_t nleaves, int flip)
 	}
 }
 
+/* 300 consecutive entries (a new 1.2 MiB buffer mapped), page hints. */
+static void edit300_clustered(struct bench *b, uint64_t *leaves, size_t nleaves)
+{
+	unsigned esz = b->omap ? 4 : 8, nent = b->omap ? 256 : 512;
+	size_t first = nleaves / 3 * nent + 77;
+
+	b->ndirty = 0;
+	for (size_t k = first; k < first + 300; k++) {
+		uint64_t a = leaves[k / nent] + (k % nent) * esz, v = 0;
+
+		memcpy(&v, b->gram + (a - GBASE), esz);
+		v ^= 1ull << 24;
+		memcpy(b->gram + (a - GBASE), &v, esz);
+		if (!b->ndirty || (b->dirty[b->ndirty - 1] >> 12) != (a >> 12))
+			b->dirty[b->ndirty++] = a;
+	}
+}
+
 static void run(const char *name, int omap)
 {
 	struct bench b = { 0 };
 	uint64_t *leaves;
 	size_t nleaves, tbytes;
 	double t_build, t_cpy = 1e30, t_p2m = 1e30, t_cmp = 1e30, t_res = 1e30;
-	double t_rebuild, t_hint = 1e30, t_unhint = 1e30, t_ent = 1e30;
+	double t_rebuild, t_hint = 1e30, t_unhint = 1e30, t_ent = 1e30, t_clu = 1e30;
 
 	b.omap = omap;
 	b.fmt = omap ? &dtg_shadow_fmt_omap : &dtg_shadow_fmt_lpae;
@@ -290,6 +309,13 @@ static void run(const char *name, int omap)
 		t = now() - t0;
 		t_unhint = t < t_unhint ? t : t_unhint;
 	}
+	for (int r = 0; r < REPS; r++) {
+		edit300_clustered(&b, leaves, nleaves);
+		double t0 = now();
+		dtg_shadow_resync_pages(e, b.dirty, b.ndirty);
+		double t = now() - t0;
+		t_clu = t < t_clu ? t : t_clu;
+	}
 	struct dtg_shadow_stats st;
 	dtg_shadow_get_stats(e, &st);
 	dtg_shadow_destroy(e);
@@ -309,6 +335,8 @@ static void run(const char *name, int omap)
 	printf("%s.resync_300_hinted_vs_rebuild: %.4f\n", name, t_hint / t_rebuild);
 	printf("%s.resync_300_entry_hinted_vs_rebuild: %.4f\n", name, t_ent / t_rebuild);
 	printf("%s.resync_300_unhinted_vs_rebuild: %.4f\n", name, t_unhint / t_rebuild);
+	printf("%s.resync_300_clustered_hinted_ns: %.0f\n", name, t_clu);
+	printf("%s.resync_300_clustered_hinted_vs_rebuild: %.4f\n", name, t_clu / t_rebuild);
 	printf("%s.tables_4g: %llu\n", name, (unsigned long long)st.tables);
 	free(leaves);
 	free(copy);

@@ -41,17 +41,29 @@ void dtg_shadow_memcpy(void *d, const void *s, size_t n)
 		*dp++ = *sp++;
 }
 
-/* Equality only (no ordering), 64 bytes at a time: the inner OR-reduction
- * has no early exit, so it vectorises; this is the resync hot loop. */
+/* Equality only (no ordering).  The inner OR-reductions have no early
+ * exit, so they vectorise; this is the resync hot loop.  256 bytes per
+ * test while possible, then 64. */
 bool dtg_shadow_memeq(const void *a, const void *b, size_t n)
 {
 	const dtg_shadow_u64a *x = a, *y = b;
+	size_t i = 0, w = n / 8;
 
-	for (size_t i = 0; i < n / 8; i += 8) {
+	for (; i + 32 <= w; i += 32) {
+		const dtg_shadow_u64a *xp = x + i, *yp = y + i;
+		uint64_t acc = 0;
+
+		for (unsigned j = 0; j < 32; j++)
+			acc |= xp[j] ^ yp[j];
+		if (acc)
+			return false;
+	}
+	for (; i < w; i += 8) {
+		const dtg_shadow_u64a *xp = x + i, *yp = y + i;
 		uint64_t acc = 0;
 
 		for (unsigned j = 0; j < 8; j++)
-			acc |= x[i + j] ^ y[i + j];
+			acc |= xp[j] ^ yp[j];
 		if (acc)
 			return false;
 	}
