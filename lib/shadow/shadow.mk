@@ -19,3 +19,4 @@ SHADOW_FREESTANDING_CFLAGS = -ffreestanding -fno-builtin -fno-tree-loop-distribu
 %canon_reldir%_libdtgen_shadow_la_SOURCES = $(SHADOW_SRCS)
 %canon_reldir%_libdtgen_shadow_la_CFLAGS = $(AM_CFLAGS) $(SHADOW_FREESTANDING_CFLAGS)
 %canon_reldir%_libdtgen_shadow_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBDTGEN_SHADOW_LT_VERSION)
+EXTRA_DIST += docs/shadow.md

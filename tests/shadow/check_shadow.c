@@ -47,7 +47,7 @@ static void finish(struct world *w, struct dtg_shadow *e)
 	w_fini(w);
 }
 
-/* _i: format (0 omap, 1 lpae) * 3 + p2m layout */
+/* _i: format (0 omap, 1 lpae, 2 lpae48) * 3 + p2m layout */
 START_TEST(test_property)
 {
 	int kind = _i / 3, layout = _i % 3;
@@ -55,6 +55,8 @@ START_TEST(test_property)
 	struct dtg_shadow *e;
 	struct dtg_shadow_stats st;
 
+	if (kind == W_LPAE48)
+		layout = P2M_HOLES;
 	w_init(&w, kind, 1234 + _i, kind == W_OMAP);
 	w_p2m_layout(&w, layout);
 	w_gen_tables(&w);
@@ -276,6 +278,36 @@ START_TEST(test_enomem)
 }
 END_TEST
 
+/* A 32-bit format cannot express machine addresses above 4 GiB. */
+START_TEST(test_oa_range)
+{
+	struct world w;
+	struct dtg_shadow *e;
+	uint64_t ma;
+
+	w_init(&w, W_OMAP, 5, true);
+	for (uint64_t p = 0; p < w.ipa_pages; p++)
+		w.p2m[p] = (uint32_t)p;
+	w.p2m[0x100] = 0xFFFFF;          /* the last page below 4 GiB */
+	w.ma_base = 1ull << 20;          /* every other MA moves up by 1 MiB */
+	w_p2m_rerun(&w);
+	w.root = w_galloc(&w, 16384);
+	w_put(&w, w.root, 0x2 | 0xC00, 4);                          /* section at 0 */
+	w_put(&w, w.root + 4 * 4095, 0xFFF00000u | 0xC02, 4);        /* crosses 4 GiB */
+	uint64_t l2 = w_galloc(&w, 1024);
+	w_put(&w, w.root + 4, (uint32_t)l2 | 1, 4);
+	w_put(&w, l2, 0x100000 | 0x32, 4);                           /* MA 0xFFFFF000+1M */
+	e = mk(&w);
+	ck_assert_int_eq(dtg_shadow_sync(e, w.root), 0);
+	ck_assert_int_eq(dtg_shadow_lookup(e, 0x1000, &ma, NULL), 0);
+	ck_assert_uint_eq(ma, 0x101000);
+	ck_assert_int_eq(dtg_shadow_lookup(e, 0xFFFFF000, &ma, NULL), -DTG_SHADOW_ENOENT);
+	ck_assert_int_eq(dtg_shadow_lookup(e, 0x100000, &ma, NULL), -DTG_SHADOW_ENOENT);
+	ck_assert(w.faults[DTG_SHADOW_FAULT_OA_RANGE] >= 2);
+	finish(&w, e);
+}
+END_TEST
+
 START_TEST(test_api)
 {
 	struct world w;
@@ -308,10 +340,11 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_api);
-	tcase_add_loop_test(tc, test_property, 0, 6);
+	tcase_add_loop_test(tc, test_property, 0, 7);
 	tcase_add_test(tc, test_split_blocks);
 	tcase_add_loop_test(tc, test_hostile, 0, 4);
 	tcase_add_test(tc, test_enomem);
+	tcase_add_test(tc, test_oa_range);
 	suite_add_tcase(s, tc);
 	return s;
 }

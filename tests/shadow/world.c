@@ -48,7 +48,7 @@ void w_init(struct world *w, int kind, uint64_t seed, bool use_map)
 		w->ma_next = 0xF0000000;        /* shadow tables below 4 GiB */
 		w->span = 1ull << 32;
 	} else {
-		w->fmt = &dtg_shadow_fmt_lpae;
+		w->fmt = kind == W_LPAE48 ? &dtg_shadow_fmt_lpae48 : &dtg_shadow_fmt_lpae;
 		w->gram_base = 0x80000000;
 		w->gram_size = 64 << 20;
 		w->ipa_pages = 1ull << 22;      /* 16 GiB IPA */
@@ -426,9 +426,11 @@ static int walk_lpae(struct world *w, bool sh, uint64_t root, uint64_t va,
 	uint64_t table = root, d;
 	int r;
 
-	if (va >> 39)
+	int start = w->kind == W_LPAE48 ? 0 : 1;
+
+	if (va >> (start ? 39 : 48))
 		return WALK_FAULT;
-	for (int lvl = 1; lvl <= 3; lvl++) {
+	for (int lvl = start; lvl <= 3; lvl++) {
 		unsigned shift = 39 - 9 * lvl;
 		uint64_t oa;
 
@@ -441,7 +443,7 @@ static int walk_lpae(struct world *w, bool sh, uint64_t root, uint64_t va,
 			table = oa;
 			continue;
 		}
-		if (lvl == 3 && !(d & 2))
+		if ((lvl == 3 && !(d & 2)) || lvl == 0)
 			return WALK_FAULT;
 		*pa = (oa & ~((1ull << shift) - 1)) | (va & ((1ull << shift) - 1));
 		*attrs = d & 0xFFE0000000000FFCull;
@@ -647,9 +649,14 @@ void w_gen_tables(struct world *w)
 		for (unsigned g = 0; g < 4096; g += 16)
 			omap_l1_group(w, w->root, g);
 	} else {
-		w->root = w_galloc(w, 4096);
+		w->root = w->l1root = w_galloc(w, 4096);
+		if (w->kind == W_LPAE48) {
+			w->l1root = w_galloc(w, 4096);
+			for (unsigned i = 0; i < 512; i++)
+				w_put(w, w->root + i * 8, i == 0 || i == 5 ? w->l1root | 3 : 0, 8);
+		}
 		for (unsigned i = 0; i < 512; i++)
-			w_put(w, w->root + i * 8, i < w->span >> 30 ? lpae_entry(w, 1) : 0, 8);
+			w_put(w, w->l1root + i * 8, i < w->span >> 30 ? lpae_entry(w, 1) : 0, 8);
 	}
 	w->ndirty = 0;
 }
@@ -681,7 +688,7 @@ void w_random_edits(struct world *w, unsigned n)
 				w_put(w, w->root + (va >> 20) * 4, omap_l1_entry(w), 4);
 			}
 		} else {
-			uint64_t t = w->root, d;
+			uint64_t t = w->l1root, d;
 			int lvl = 1;
 			for (;;) {
 				unsigned shift = 39 - 9 * lvl;

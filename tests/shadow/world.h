@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <xendtgen/shadow.h>
 
-enum { W_OMAP, W_LPAE };
+enum { W_OMAP, W_LPAE, W_LPAE48 };
 enum { P2M_CONTIG, P2M_FRAG, P2M_HOLES };
 enum { WALK_OK, WALK_FAULT, WALK_BADPTR };
 
@@ -29,6 +29,7 @@ struct world {
 	uint64_t gram_base, gram_size, gram_next;
 	uint8_t *gram;
 	uint64_t root;          /* guest root table IPA */
+	uint64_t l1root;        /* LPAE: the level-1 table edits start from */
 	uint64_t span;          /* IOVA range the generator fills */
 	/* p2m: IPA page -> MA page; run[p] = pages from p with the same state
 	 * and contiguous MA (or unmapped) */
