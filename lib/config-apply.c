@@ -28,6 +28,7 @@
 
 #include "config-internal.h"
 #include "viommu-internal.h"
+#include "copro-internal.h"
 
 struct cfg_pt {
 	int index;               /* device index in the domain */
@@ -799,6 +800,12 @@ static int apply_virtio(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 	return dtg_virtio_apply_cfg(a->d, a->name, e);
 }
 
+/* Shared coprocessor instances: the logic is in copro-config.c. */
+static int apply_coprocessors(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	return dtg_copro_apply_cfg(a->d, a->name, e);
+}
+
 /*
  * The keys libdtgen knows, applied in this order (devices before the raw
  * resources checked against them).  apply == NULL: read by another
@@ -828,6 +835,7 @@ static const struct cfg_key {
 	{ "irqs", apply_irqs },
 	{ "viommu", apply_viommu },
 	{ "virtio", apply_virtio },
+	{ "coprocessors", apply_coprocessors },
 };
 
 static bool known_key(const char *key)

@@ -162,11 +162,21 @@ struct dtg_domain {
 	struct dtg_viommu_state *vstate;
 	size_t nrootnode;
 	struct dtg_gnode *rootnode;
+
+	/*
+	 * Shared coprocessor instances (lib/copro-*.c): description and
+	 * decisions, NULL when none was described.  Their guest nodes are
+	 * appended to gnode[] above (after the passthrough devices).
+	 */
+	struct dtg_copro_state *cstate;
 };
 
 /* vIOMMU/virtio finalize step (after the guest nodes) and cleanup (lib/viommu-domain.c). */
 int dtg_finalize_viommu(struct dtg_domain *d);
 void dtg_viommu_state_free(struct dtg_domain *d);
+
+/* Free a domain's coprocessor instances (lib/copro-model.c). */
+void dtg_copro_state_free(struct dtg_domain *d);
 
 /* 0 if d is finalized, else -DTG_ESTATE with a message naming op. */
 int dtg_domain_require_final(const dtg_domain *d, const char *op);

@@ -60,6 +60,7 @@ void dtg_domain_free(dtg_domain *d)
 	dtg_free(d->ctx, d->pt);
 	dtg_arena_free_all(&d->arena);
 	dtg_viommu_state_free(d);
+	dtg_copro_state_free(d);
 	dtg_free(d->ctx, d->name);
 	dtg_free(d->ctx, d->kernel);
 	dtg_free(d->ctx, d->cmdline);
@@ -199,7 +200,7 @@ int dtg_domain_set_nr_spis(dtg_domain *d, unsigned nr_spis)
 
 	if (rc)
 		return rc;
-	/* Xen's vGIC: INTIDs up to 1019 plus 1024 extended SPIs. */
+	/* Xen's vGIC: SPIs, then the 1024 extended SPIs from INTID 4096. */
 	if (nr_spis > DTG_GUEST_MAX_NR_SPIS)
 		return dtg_error(d->ctx, DTG_ERANGE,
 				 "domain: nr_spis: %u is more than %u", nr_spis,

@@ -14,6 +14,7 @@
 #include <libfdt.h>
 
 #include "fdt-internal.h"
+#include "copro-internal.h"
 
 struct partial_state {
 	const dtg_domain *d;
@@ -67,6 +68,7 @@ static int partial_tree(const dtg_domain *d, void *buf, int size,
 		r = dtg_fdt_render_gnode(buf, &d->gnode[i], put_xen_props,
 					 opaque);
 	if (!r) r = fdt_end_node(buf);   /* /passthrough */
+	if (!r) r = dtg_copro_desc_render(d, buf);  /* /xen-coprocessors */
 	if (!r) r = fdt_end_node(buf);   /* / */
 	if (!r) r = fdt_finish(buf);
 	return r;

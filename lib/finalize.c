@@ -10,6 +10,7 @@
 
 #include "host-internal.h"
 #include "finalize-internal.h"
+#include "copro-internal.h"
 
 uint32_t dtg_fin_new_phandle(struct dtg_fin *f)
 {
@@ -213,6 +214,8 @@ int dtg_domain_finalize(dtg_domain *d)
 		rc = dtg_finalize_clocks(&f);
 	if (!rc)
 		rc = dtg_finalize_nodes(&f);
+	if (!rc)
+		rc = dtg_finalize_copro(&f);   /* shared coprocessor instances (copro-finalize.c) */
 	if (!rc)
 		rc = dtg_finalize_viommu(d);   /* vIOMMU binding, virtio (viommu-domain.c) */
 	fin_release(&f);

@@ -25,3 +25,4 @@ include lib/plan.mk
 include lib/config.mk
 include lib/dom0less.mk
 include lib/viommu.mk
+include lib/copro.mk

@@ -21,6 +21,7 @@
 
 #include "domain-internal.h"
 #include "viommu-internal.h"
+#include "copro-internal.h"
 
 /* An xl.cfg string literal (libxlu dequotes backslash escapes). */
 static void xl_string(struct dtg_buf *b, const char *s)
@@ -115,6 +116,7 @@ int dtg_xlcfg_alloc(const dtg_domain *d, const char *partial_dtb_path,
 	}
 	dtg_buf_printf(&b, "nr_spis = %u\n", d->final_nr_spis);
 	dtg_viommu_xlcfg(d, &b);   /* viommu = ..., virtio = [ ... ] */
+	dtg_copro_xlcfg(d, &b);    /* coprocessors = [ ... ] (copro-config.c) */
 
 	if (b.err) {
 		err = b.err;
