@@ -23,6 +23,9 @@
 
 #define HX(v) ((unsigned long long)(v))
 
+/* First INTID allocated to instance IRQs: after 32 (vpl011) and 33..44. */
+#define DTG_COPRO_FIRST_AUTO_VIRQ (DTG_GUEST_SPI_VIRTIO_LAST + 2)
+
 /* An occupied guest range, for placement and messages. */
 struct copro_occ {
 	uint64_t base, size;
@@ -344,7 +347,9 @@ static int place_irqs(struct copro_fin *cf, struct dtg_copro_inst *c,
 							 "%s: %s: %s: interrupt %d: virtual INTID %u is already used by %s",
 							 f->hname, c->host_path, prop, h->index, v, by);
 			} else {
-				for (v = 32; v <= 1019 && used_find(cf, v); v++)
+				/* Above the SPIs Xen gives guests (vpl011, virtio,
+				 * vSMMUv3), so enabling those never moves it. */
+				for (v = DTG_COPRO_FIRST_AUTO_VIRQ; v <= 1019 && used_find(cf, v); v++)
 					;
 				if (v > 1019)
 					return dtg_error(f->ctx, DTG_ERANGE,

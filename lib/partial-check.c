@@ -342,6 +342,28 @@ static void check_spi_owner(struct checker *ck, int off, int i,
 	ck->spi[ck->nspi++] = (struct gspi){ intid, off };
 }
 
+/*
+ * True if the node is a shared coprocessor instance: a /xen-coprocessors
+ * entry names it in xen,guest-path, and Xen injects its IRQs (virtual,
+ * not routed from xen,path).  See docs/bindings/xen-coprocessor.md.
+ */
+static bool is_copro_instance(const void *fdt, int off)
+{
+	char path[512];
+	int top = fdt_path_offset(fdt, "/xen-coprocessors"), inst;
+
+	if (top < 0 || fdt_get_path(fdt, off, path, sizeof(path)) < 0)
+		return false;
+	fdt_for_each_subnode(inst, fdt, top) {
+		int len;
+		const char *g = fdt_getprop(fdt, inst, "xen,guest-path", &len);
+
+		if (g && len > 0 && !g[len - 1] && !strcmp(g, path))
+			return true;
+	}
+	return false;
+}
+
 static void check_interrupts(struct checker *ck, int off, bool has_iparent,
 			     uint32_t iparent, bool has_path,
 			     const struct dtg_device *dev)
@@ -495,8 +517,8 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 		}
 	}
 	if (!ck->err)
-		check_interrupts(ck, off, has_iparent, iparent, xpath != NULL,
-				 dev);
+		check_interrupts(ck, off, has_iparent, iparent,
+				 xpath != NULL || is_copro_instance(ck->fdt, off), dev);
 	if (dev)
 		dtg_device_free(ck->ctx, dev);
 
@@ -613,6 +635,8 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 				       "is 0x%x: Xen takes the guest GIC's "
 				       "phandle from /gic, libxl keeps 0xfde8; "
 				       "must be 0xfde8", ph);
+		} else if (!strcmp(n, "xen-coprocessors")) {
+			/* shared coprocessor instances, read by the SCF (docs/bindings/xen-coprocessor.md) */
 		} else if (strcmp(n, "aliases") && has_xen_props(partial, off)) {
 			report(&ck, off, NULL, NULL,
 			       "ignored: Xen and libxl pass through only the "

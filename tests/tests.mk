@@ -26,3 +26,4 @@ include tests/plan.mk
 include tests/dom0less.mk
 include tests/viommu.mk
 include tests/config.mk
+include tests/copro.mk

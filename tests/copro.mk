@@ -1,0 +1,6 @@
+# tests for shared coprocessors (lib/copro-*)
+check_PROGRAMS += tests/check_copro
+TESTS += tests/check_copro
+tests_check_copro_SOURCES = tests/check_copro.c
+tests_check_copro_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_copro_LDADD = $(TEST_LDADD)
