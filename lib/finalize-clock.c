@@ -226,25 +226,56 @@ static int device_clocks(struct dtg_fin *f, size_t p)
 	return rc;
 }
 
-/* Two providers may share a node name: suffix the later clocks. */
+struct clock_name {
+	const char *name;
+	size_t idx;
+};
+
+static int cmp_clock_name(const void *a, const void *b)
+{
+	const struct clock_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Two providers may share a node name: the later clocks (in order of
+ * first use) get "-2", "-3", ...  Sorting keeps this O(n log n).
+ */
 static int unique_names(struct dtg_fin *f)
 {
-	for (size_t i = 1; i < f->nclk; i++) {
-		unsigned n = 1;
+	struct clock_name *v;
+	int rc = 0;
 
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(f->clk[k].name, f->clk[i].name))
-				n++;
-		if (n > 1) {
-			char *nn = dtg_arena_alloc(f->a, strlen(f->clk[i].name) + 12);
+	if (f->nclk < 2)
+		return 0;
+	v = dtg_alloc(f->ctx, f->nclk * sizeof(*v));
+	if (!v)
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	for (size_t i = 0; i < f->nclk; i++)
+		v[i] = (struct clock_name){ f->clk[i].name, i };
+	qsort(v, f->nclk, sizeof(*v), cmp_clock_name);
+	for (size_t i = 1, rank = 1; i < f->nclk; i++) {
+		char *nn;
 
-			if (!nn)
-				return -DTG_ENOMEM;
-			sprintf(nn, "%s-%u", f->clk[i].name, n);
-			f->clk[i].name = nn;
+		if (strcmp(v[i].name, v[i - 1].name)) {
+			rank = 1;
+			continue;
 		}
+		rank++;
+		nn = dtg_arena_alloc(f->a, strlen(v[i].name) + 24);
+		if (!nn) {
+			rc = -DTG_ENOMEM;
+			break;
+		}
+		sprintf(nn, "%s-%zu", v[i].name, rank);
+		f->clk[v[i].idx].name = nn;
 	}
-	return 0;
+	dtg_free(f->ctx, v);
+	return rc;
 }
 
 int dtg_finalize_clocks(struct dtg_fin *f)

@@ -15,7 +15,7 @@
 #include "domain-internal.h"
 
 #define DTG_MAX_PT_RANGES 4096        /* placement index limit */
-#define DTG_GUEST_MAX_NR_SPIS (1020 - 32 + 1024)  /* SPIs + extended SPIs */
+#define DTG_GUEST_MAX_NR_SPIS (4096 + 1024 - 32)  /* up to the last extended SPI */
 #define DTG_GUEST_INTID_ESPI_FIRST 4096u
 #define DTG_GUEST_PHANDLE_LIMIT DTG_GUEST_PHANDLE_GIC  /* allocate below */
 #define DTG_AUTO_ALIGN_MAX 0x200000ULL                 /* 2 MiB */

@@ -11,6 +11,7 @@
 
 #include <libfdt.h>
 
+#include "host-internal.h"
 #include "finalize-internal.h"
 
 #define HX(v) ((unsigned long long)(v))
@@ -130,8 +131,7 @@ static int check_page_sharing(struct dtg_fin *f, struct dtg_pt *pt, size_t r,
 	if (other >= 0) {
 		char path[256];
 
-		if (fdt_get_path(f->fdt, other, path, sizeof(path)) < 0)
-			snprintf(path, sizeof(path), "(node at offset %d)", other);
+		dtg_host_path(f->host, other, path, sizeof(path));
 		return dtg_error(f->ctx, DTG_EOVERLAP,
 				 "%s: %s: reg: range %d (0x%llx+0x%llx) is not page-aligned and its pages 0x%llx-0x%llx also hold MMIO of %s; Xen maps whole pages, so the guest would get that device too",
 				 f->hname, pt->host_path, m->index, HX(m->addr),

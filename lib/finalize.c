@@ -43,16 +43,15 @@ static unsigned host_gic_version(const void *fdt)
 }
 
 /* True if an ancestor of the node (a PCI host bridge) has an iommu-map. */
-static bool under_iommu_map(const void *fdt, int offset)
+static bool under_iommu_map(const dtg_host *host, int offset)
 {
-	int depth = fdt_node_depth(fdt, offset);
+	const void *fdt = dtg_host_fdt(host);
 
-	for (int k = depth - 1; k > 0; k--) {
-		int anc = fdt_supernode_atdepth_offset(fdt, offset, k, NULL);
-
-		if (anc >= 0 && fdt_getprop(fdt, anc, "iommu-map", NULL))
+	/* dtg_host_parent_offset is O(log n); libfdt's walk is O(n). */
+	for (int anc = dtg_host_parent_offset(host, offset); anc > 0;
+	     anc = dtg_host_parent_offset(host, anc))
+		if (fdt_getprop(fdt, anc, "iommu-map", NULL))
 			return true;
-	}
 	return false;
 }
 
@@ -84,7 +83,7 @@ static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
 {
 	const struct dtg_device *dev = pt->host;
 	bool has = dev->niommu > 0 || dev->niommu_map > 0 ||
-		   under_iommu_map(f->fdt, dev->offset);
+		   under_iommu_map(f->host, dev->offset);
 
 	switch (pt->iommu_mode) {
 	case DTG_IOMMU_MODE_ON:

@@ -471,6 +471,102 @@ START_TEST(test_dra7_dsp_auto)
 }
 END_TEST
 
+/* ---- a hand-written board: phandles between guest nodes, children ---- */
+
+static const char links_dts[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"  #address-cells = <2>; #size-cells = <2>;\n"
+	"  interrupt-parent = <&gic>;\n"
+	"  gic: interrupt-controller@8000000 {\n"
+	"    compatible = \"arm,cortex-a15-gic\"; interrupt-controller;\n"
+	"    #interrupt-cells = <3>; reg = <0 0x8000000 0 0x1000>, <0 0x8010000 0 0x2000>;\n"
+	"  };\n"
+	"  a { osc1: osc { compatible = \"fixed-clock\"; #clock-cells = <0>; clock-frequency = <10000000>; }; };\n"
+	"  b { osc2: osc { compatible = \"fixed-clock\"; #clock-cells = <0>; clock-frequency = <20000000>; }; };\n"
+	"  gpio: gpio@9400000 { compatible = \"v,gpio\"; reg = <0 0x9400000 0 0x1000>;\n"
+	"    gpio-controller; #gpio-cells = <2>; };\n"
+	"  eth@9100000 {\n"
+	"    compatible = \"v,eth\"; reg = <0 0x9100000 0 0x1000>; interrupts = <0 20 4>;\n"
+	"    clocks = <&osc1>, <&osc2>; clock-names = \"a\", \"b\";\n"
+	"    assigned-clocks = <&osc1>; assigned-clock-rates = <10000000>;\n"
+	"    phys = <&usbphy 0>; phy-names = \"usb\"; phy-handle = <&phy1>;\n"
+	"    #address-cells = <1>; #size-cells = <0>;\n"
+	"    xen,passthrough;\n"
+	"    mdio { #address-cells = <1>; #size-cells = <0>;\n"
+	"      phy1: phy@1 { reg = <1>; reset-gpios = <&gpio 3 0>; interrupt-parent = <&gic>; };\n"
+	"    };\n"
+	"  };\n"
+	"  usbphy: phy@9200000 { compatible = \"v,phy\"; reg = <0 0x9200000 0 0x1000>; #phy-cells = <1>; };\n"
+	"  bus@9300000 { compatible = \"v,bus\"; reg = <0 0x9300000 0 0x1000>;\n"
+	"    #address-cells = <2>; #size-cells = <2>; ranges;\n"
+	"    child@9301000 { reg = <0 0x9301000 0 0x1000>; };\n"
+	"  };\n"
+	"};\n";
+
+START_TEST(test_links_and_children)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host_dts(ctx, links_dts);
+	dtg_domain *d;
+	const struct dtg_gnode *eth, *phy, *usb, *mdio, *bus;
+	const char *log;
+	char *dts;
+
+	ck_assert_int_eq(dtg_domain_new(ctx, host, &d), 0);
+	ck_assert_int_eq(dtg_domain_add_passthrough(d, "/eth@9100000"), 0);
+	ck_assert_int_eq(dtg_domain_add_passthrough(d, "/phy@9200000"), 1);
+	ck_assert_int_eq(dtg_domain_add_passthrough(d, "/bus@9300000"), 2);
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+	log = tu_log_text(ctx);
+
+	/* Two providers named "osc": distinct, deterministic names. */
+	ck_assert_uint_eq(d->ngnode, 2 + 3);
+	ck_assert_str_eq(d->gnode[0].name, "clk-osc");
+	ck_assert_str_eq(d->gnode[1].name, "clk-osc-2");
+	ck_assert_uint_eq(tu_gprop_u32(&d->gnode[0], "clock-frequency", 0), 10000000);
+	ck_assert_uint_eq(tu_gprop_u32(&d->gnode[1], "clock-frequency", 0), 20000000);
+
+	eth = d->pt[0].gnode;
+	usb = d->pt[1].gnode;
+	bus = d->pt[2].gnode;
+	ck_assert_uint_eq(tu_gprop_u32(eth, "clocks", 0), 1);
+	ck_assert_uint_eq(tu_gprop_u32(eth, "clocks", 1), 2);
+	/* phys refers to another passed-through device: remapped, kept. */
+	ck_assert_uint_eq(tu_gprop_u32(eth, "phys", 0), tu_gprop_u32(usb, "phandle", 0));
+	ck_assert_uint_eq(tu_gprop_u32(eth, "phys", 1), 0);
+	ck_assert_str_eq(tu_gprop_str(eth, "phy-names"), "usb");
+	ck_assert_ptr_null(tu_gprop(eth, "assigned-clocks"));
+	ck_assert_ptr_null(tu_gprop(eth, "assigned-clock-rates"));
+	ck_assert_ptr_null(tu_gprop(eth, "xen,passthrough"));
+	ck_assert_ptr_nonnull(strstr(log, "test.dts: /eth@9100000: assigned-clocks: dropped: it refers to /a/osc"));
+	ck_assert_ptr_nonnull(strstr(log, "test.dts: /eth@9100000: assigned-clock-rates: dropped with assigned-clocks"));
+	/* The MDIO bus and its PHY are copied; phy-handle follows. */
+	mdio = tu_gchild(eth, "mdio");
+	ck_assert_ptr_nonnull(mdio);
+	phy = tu_gchild(mdio, "phy@1");
+	ck_assert_ptr_nonnull(phy);
+	ck_assert_uint_eq(tu_gprop_u32(eth, "phy-handle", 0), tu_gprop_u32(phy, "phandle", 0));
+	ck_assert_ptr_null(tu_gprop(phy, "reset-gpios"));
+	ck_assert_ptr_null(tu_gprop(phy, "interrupt-parent"));
+	ck_assert_ptr_nonnull(strstr(log, "test.dts: /eth@9100000/mdio/phy@1: reset-gpios: dropped: it refers to /gpio@9400000"));
+	/* A child with MMIO of its own is not copied; ranges is dropped. */
+	ck_assert_uint_eq(bus->nchild, 0);
+	ck_assert_ptr_null(tu_gprop(bus, "ranges"));
+	ck_assert_ptr_nonnull(strstr(log, "test.dts: /bus@9300000/child@9301000: reg: child node not copied"));
+	ck_assert_ptr_nonnull(strstr(log, "test.dts: /bus@9300000: ranges: dropped: it describes host bus addresses"));
+	/* Phandles: clocks 1-2, then referenced nodes in output order. */
+	ck_assert_uint_eq(tu_gprop_u32(phy, "phandle", 0), 3);
+	ck_assert_uint_eq(tu_gprop_u32(usb, "phandle", 0), 4);
+	ck_assert_uint_eq(d->next_phandle, 5);
+	dts = tu_check_domain_dt(d);
+	free(dts);
+	dtg_domain_free(d);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- determinism: two domains, two contexts, the same decisions ---- */
 
 static void gnode_eq(const struct dtg_gnode *a, const struct dtg_gnode *b)
@@ -558,6 +654,9 @@ static Suite *domain_suite(void)
 	tc = tcase_create("dra7");
 	tcase_add_test(tc, test_dra7_translated);
 	tcase_add_test(tc, test_dra7_dsp_auto);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("links");
+	tcase_add_test(tc, test_links_and_children);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("determinism");
 	tcase_add_test(tc, test_determinism);
