@@ -67,6 +67,12 @@ int dtg_domain_add_coprocessor(dtg_domain *d, const char *host_path)
 		return dtg_error(d->ctx, DTG_ENOTFOUND,
 				 "%s: %s: coprocessor: no such node in the host DT",
 				 dtg_host_name(d->host), host_path);
+	/* Checked again at finalize (a passthrough added later). */
+	for (size_t i = 0; i < d->npt; i++)
+		if (d->pt[i].host_offset == off)
+			return dtg_error(d->ctx, DTG_EINVAL,
+					 "%s: %s: coprocessor: the node is both passed through and shared in this domain; give it one way",
+					 dtg_host_name(d->host), host_path);
 	if (!d->cstate) {
 		d->cstate = dtg_zalloc(d->ctx, sizeof(*d->cstate));
 		if (!d->cstate)

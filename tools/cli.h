@@ -56,5 +56,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_xlcfg(int argc, char **argv);
 int cmd_complete(int argc, char **argv);   /* tools/cmd-complete.c */
 int cmd_dom0less(int argc, char **argv);
+int cmd_copro_mark(int argc, char **argv);  /* tools/cmd-copro.c */
+int cmd_copro_read(int argc, char **argv);
 
 #endif

@@ -30,6 +30,9 @@ static const struct command commands[] = {
 	{ "dom0less", cmd_dom0less,
 	  "dom0less HOST.dtb GUEST.cfg... -o DIR [--xen-bootargs ARGS] "
 	  "[--load-base ADDR] [--xen XEN_IMAGE]" },
+	{ "copro-mark", cmd_copro_mark,
+	  "copro-mark HOST.dtb [--dom0 DOM0.cfg] GUEST.cfg... (-o OUT.dtb | --cmdline)" },
+	{ "copro-read", cmd_copro_read, "copro-read HOST.dtb [--cmdline LINE]" },
 };
 
 static void usage(FILE *f)

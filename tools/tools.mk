@@ -11,3 +11,4 @@ tools_dtgen_SOURCES = \
 	%reldir%/cmd-dom0less.c
 tools_dtgen_LDADD = lib/libdtgen.la $(FDT_LIBS)
 tools_dtgen_SOURCES += %reldir%/cmd-complete.c
+tools_dtgen_SOURCES += %reldir%/cmd-copro.c
