@@ -1,1 +1,2 @@
 # docs: rules for this area
+EXTRA_DIST += docs/bindings/xen-coprocessor.md
