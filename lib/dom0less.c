@@ -6,6 +6,7 @@
  */
 #include <xendtgen/fdt.h>
 
+#include <xendtgen/copro.h>
 #include "dom0less-internal.h"
 
 int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
@@ -139,13 +140,30 @@ static int check_device_claims(struct dtg_dom0less *b)
 	return 0;
 }
 
+/* Shared coprocessors: not passed through elsewhere, exclusive claims. */
+static int check_copro_claims(struct dtg_dom0less *b)
+{
+	const dtg_domain **doms = dtg_alloc(b->ctx, b->nguest * sizeof(*doms));
+	int r;
+
+	if (!doms)
+		return dtg_error(b->ctx, DTG_ENOMEM, "dom0less: out of memory");
+	for (size_t i = 0; i < b->nguest; i++)
+		doms[i] = b->guest[i].g.domain;
+	r = dtg_copro_check_system(b->ctx, doms, b->nguest);
+	dtg_free(b->ctx, doms);
+	return r;
+}
+
 static int make_partials(struct dtg_dom0less *b)
 {
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_dom0less_gstate *gs = &b->guest[i];
 		int r;
 
-		if (!dtg_domain_pt_count(gs->g.domain))
+		/* Coprocessor instances live in the partial DT too. */
+		if (!dtg_domain_pt_count(gs->g.domain) &&
+		    !dtg_domain_copro_count(gs->g.domain))
 			continue;
 		r = dtg_fdt_partial_alloc(gs->g.domain, &gs->partial,
 					  &gs->partial_size);
@@ -164,6 +182,8 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 	if (!b->nguest)
 		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no guest");
 	r = check_device_claims(b);
+	if (!r)
+		r = check_copro_claims(b);
 	if (!r)
 		r = make_partials(b);
 	if (!r)
