@@ -218,6 +218,21 @@ static int place(struct dtg_dom0less *b, uint64_t *cursor, size_t *cap,
 	uint64_t addr;
 	int r;
 
+	/* a file an earlier guest loads already: point at that copy */
+	for (size_t i = 0; path && i < b->nmodule; i++) {
+		const struct dtg_dom0less_module *m = &b->module[i];
+
+		if (m->kind == kind && m->path && !strcmp(m->path, path) &&
+		    m->size == size) {
+			r = dtg_grow(b->ctx, (void **)&b->module, cap,
+				     b->nmodule + 1, sizeof(*b->module));
+			if (r)
+				return r;
+			b->module[b->nmodule++] = (struct dtg_dom0less_module){
+				guest, kind, path, m->addr, size, true };
+			return 0;
+		}
+	}
 	r = find_slot(b, cursor, size, &addr);
 	if (r)
 		return dtg_error(b->ctx, DTG_ENOSPACE,
@@ -231,7 +246,7 @@ static int place(struct dtg_dom0less *b, uint64_t *cursor, size_t *cap,
 	if (r)
 		return r;
 	b->module[b->nmodule++] = (struct dtg_dom0less_module){
-		guest, kind, path, addr, size };
+		guest, kind, path, addr, size, false };
 	return 0;
 }
 
@@ -268,7 +283,8 @@ static int check_guest_memory(struct dtg_dom0less *b)
 		if (bank_of(b, b->reserved[i].base))
 			used += b->reserved[i].size;
 	for (size_t i = 0; i < b->nmodule; i++)
-		used += align_up(b->module[i].size, DTG_DOM0LESS_ALIGN);
+		if (!b->module[i].shared)
+			used += align_up(b->module[i].size, DTG_DOM0LESS_ALIGN);
 	free_ram = used < total ? total - used : 0;
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;

@@ -44,10 +44,11 @@ int dtg_dom0less_load_txt_alloc(const dtg_dom0less *b,
 		return r;
 	dtg_buf_init(&buf, b->ctx);
 	for (size_t i = 0; i < b->nmodule; i++)
-		dtg_buf_printf(&buf, "0x%llx 0x%llx %s\n",
-			       (unsigned long long)b->module[i].addr,
-			       (unsigned long long)b->module[i].size,
-			       module_paths[i]);
+		if (!b->module[i].shared)
+			dtg_buf_printf(&buf, "0x%llx 0x%llx %s\n",
+				       (unsigned long long)b->module[i].addr,
+				       (unsigned long long)b->module[i].size,
+				       module_paths[i]);
 	return text_out(&buf, out, len);
 }
 
@@ -67,10 +68,11 @@ int dtg_dom0less_qemu_args_alloc(const dtg_dom0less *b,
 					 "path with ',' or ' '", module_paths[i]);
 	dtg_buf_init(&buf, b->ctx);
 	for (size_t i = 0; i < b->nmodule; i++)
-		dtg_buf_printf(&buf,
-			       "-device loader,file=%s,addr=0x%llx,force-raw=on\n",
-			       module_paths[i],
-			       (unsigned long long)b->module[i].addr);
+		if (!b->module[i].shared)
+			dtg_buf_printf(&buf,
+				       "-device loader,file=%s,addr=0x%llx,force-raw=on\n",
+				       module_paths[i],
+				       (unsigned long long)b->module[i].addr);
 	return text_out(&buf, out, len);
 }
 
@@ -103,9 +105,10 @@ int dtg_dom0less_boot_cmd_alloc(const dtg_dom0less *b,
 	dtg_buf_printf(&buf, "${dtgen_load} 0x%llx %s\n",
 		       (unsigned long long)b->dtb_addr, dtb_path);
 	for (size_t i = 0; i < b->nmodule; i++)
-		dtg_buf_printf(&buf, "${dtgen_load} 0x%llx %s\n",
-			       (unsigned long long)b->module[i].addr,
-			       module_paths[i]);
+		if (!b->module[i].shared)
+			dtg_buf_printf(&buf, "${dtgen_load} 0x%llx %s\n",
+				       (unsigned long long)b->module[i].addr,
+				       module_paths[i]);
 	dtg_buf_printf(&buf, "booti 0x%llx - 0x%llx\n",
 		       (unsigned long long)b->xen_addr,
 		       (unsigned long long)b->dtb_addr);

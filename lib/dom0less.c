@@ -4,6 +4,7 @@
  * Placement lives in dom0less-place.c, the host DTB edit in
  * dom0less-host.c, the text outputs in dom0less-text.c.
  */
+#include <stdio.h>
 #include <xendtgen/fdt.h>
 
 #include <xendtgen/copro.h>
@@ -102,9 +103,21 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 	gs = &b->guest[b->nguest];
 	memset(gs, 0, sizeof(*gs));
 	gs->g = *guest;
+	gs->g.partial_dtb = NULL;
 	gs->name = dtg_strdup(b->ctx, info.name);
 	if (!gs->name)
 		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+	/* the caller's partial DT need not outlive this call: copy it */
+	if (guest->partial_dtb) {
+		gs->partial = dtg_alloc(b->ctx, guest->partial_dtb_size);
+		if (!gs->partial) {
+			dtg_free(b->ctx, gs->name);
+			return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+		}
+		memcpy(gs->partial, guest->partial_dtb, guest->partial_dtb_size);
+		gs->partial_size = guest->partial_dtb_size;
+		gs->user_partial = true;
+	}
 	return (int)b->nguest++;
 }
 
@@ -140,6 +153,35 @@ static int check_device_claims(struct dtg_dom0less *b)
 	return 0;
 }
 
+struct partial_warner {
+	struct dtg_dom0less *b;
+	const char *guest;
+};
+
+static int warn_partial_issue(void *opaque, const struct dtg_partial_issue *is)
+{
+	const struct partial_warner *w = opaque;
+
+	dtg_log(w->b->ctx, DTG_LOG_WARN, "guest '%s': device_tree: %s: %s%s%s",
+		w->guest, is->node, is->property ? is->property : "",
+		is->property ? ": " : "", is->message);
+	return 0;
+}
+
+/* The guest's own partial DT: must be a valid DTB; Xen's rules only warn. */
+static int check_user_partial(struct dtg_dom0less *b,
+			     struct dtg_dom0less_gstate *gs)
+{
+	struct partial_warner w = { b, gs->name };
+	char name[300];
+	int r;
+
+	snprintf(name, sizeof(name), "guest '%s' device_tree", gs->name);
+	r = dtg_partial_check(b->ctx, b->host, gs->partial, gs->partial_size,
+			      name, warn_partial_issue, &w);
+	return r < 0 ? r : 0;
+}
+
 /* Shared coprocessors: not passed through elsewhere, exclusive claims. */
 static int check_copro_claims(struct dtg_dom0less *b)
 {
@@ -161,6 +203,12 @@ static int make_partials(struct dtg_dom0less *b)
 		struct dtg_dom0less_gstate *gs = &b->guest[i];
 		int r;
 
+		if (gs->user_partial) {
+			r = check_user_partial(b, gs);
+			if (r)
+				return r;
+			continue;
+		}
 		/* Coprocessor instances live in the partial DT too. */
 		if (!dtg_domain_pt_count(gs->g.domain) &&
 		    !dtg_domain_copro_count(gs->g.domain))

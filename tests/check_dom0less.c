@@ -71,9 +71,11 @@ static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return a < b + bs && b < a + as;
 }
 
-static dtg_domain *make_guest(dtg_ctx *ctx, const dtg_host *host,
-			      const char *name, uint64_t mib,
-			      const char *pt_path)
+/* A finalized guest with kernel and ramdisk files of its own. */
+static dtg_domain *make_guest_files(dtg_ctx *ctx, const dtg_host *host,
+				    const char *name, uint64_t mib,
+				    const char *pt_path, const char *kernel,
+				    const char *ramdisk)
 {
 	dtg_domain *d;
 
@@ -81,9 +83,8 @@ static dtg_domain *make_guest(dtg_ctx *ctx, const dtg_host *host,
 	ck_assert_int_eq(dtg_domain_set_name(d, name), 0);
 	ck_assert_int_eq(dtg_domain_set_memory_mib(d, mib), 0);
 	ck_assert_int_eq(dtg_domain_set_vpl011(d, true), 0);
-	ck_assert_int_eq(dtg_domain_set_kernel(d, "/boot/Image",
-					       "console=ttyAMA0"), 0);
-	ck_assert_int_eq(dtg_domain_set_ramdisk(d, "/boot/initrd"), 0);
+	ck_assert_int_eq(dtg_domain_set_kernel(d, kernel, "console=ttyAMA0"), 0);
+	ck_assert_int_eq(dtg_domain_set_ramdisk(d, ramdisk), 0);
 	if (pt_path) {
 		int dev = dtg_domain_add_passthrough(d, pt_path);
 		ck_assert_msg(dev >= 0, "%s", dtg_last_error(ctx));
@@ -91,6 +92,15 @@ static dtg_domain *make_guest(dtg_ctx *ctx, const dtg_host *host,
 	}
 	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
 	return d;
+}
+
+/* A finalized guest booting the same kernel and ramdisk as the others. */
+static dtg_domain *make_guest(dtg_ctx *ctx, const dtg_host *host,
+			      const char *name, uint64_t mib,
+			      const char *pt_path)
+{
+	return make_guest_files(ctx, host, name, mib, pt_path, "/boot/Image",
+				"/boot/initrd");
 }
 
 /* Every module in one bank, aligned, clear of reserved memory and others. */
@@ -123,6 +133,12 @@ static void check_placement(const dtg_host *host, const dtg_dom0less *b,
 				      (unsigned long long)rsv[k].base);
 		for (size_t k = 0; k < i; k++) {
 			ck_assert_int_eq(dtg_dom0less_module(b, k, &o), 0);
+			/* a shared module is the earlier copy of the same file */
+			if (m.shared && o.addr == m.addr) {
+				ck_assert_int_eq(o.kind, m.kind);
+				ck_assert_str_eq(o.path, m.path);
+				continue;
+			}
 			ck_assert(!overlap(m.addr, m.size, o.addr, o.size));
 		}
 	}
@@ -224,23 +240,39 @@ START_TEST(test_virt_two_guests)
 		ck_assert_int_eq(fdt_check_full(p, psize), 0);
 	}
 
-	/* text outputs agree with the modules */
+	/*
+	 * Both guests name the same kernel and ramdisk: loaded once, and the
+	 * second guest's module nodes point at the first copy.
+	 */
+	struct dtg_dom0less_module k1, k2;
+	dtg_dom0less_module(b, 0, &k1);
+	dtg_dom0less_module(b, 3, &k2);
+	ck_assert(!k1.shared && k2.shared);
+	ck_assert_uint_eq(k1.addr, k2.addr);
+
+	/* text outputs: one line per module loaded */
 	const char *paths[6] = { "/k1", "/r1", "/d1", "/k2", "/r2", "/d2" };
 	char *txt;
 	size_t tlen;
 	ck_assert_int_eq(dtg_dom0less_load_txt_alloc(b, paths, &txt, &tlen), 0);
 	char *line = txt;
+	size_t lines = 0;
 	for (size_t i = 0; i < 6; i++) {
 		struct dtg_dom0less_module m;
 		unsigned long long a, s;
 		char p[16];
-		ck_assert_int_eq(sscanf(line, "%llx %llx %15s", &a, &s, p), 3);
 		dtg_dom0less_module(b, i, &m);
+		if (m.shared)
+			continue;
+		ck_assert_int_eq(sscanf(line, "%llx %llx %15s", &a, &s, p), 3);
 		ck_assert_uint_eq(a, m.addr);
 		ck_assert_uint_eq(s, m.size);
 		ck_assert_str_eq(p, paths[i]);
 		line = strchr(line, '\n') + 1;
+		lines++;
 	}
+	ck_assert_uint_eq(lines, 4);
+	ck_assert_str_eq(line, "");
 	dtg_free(ctx, txt);
 	ck_assert_int_eq(dtg_dom0less_qemu_args_alloc(b, paths, &txt, &tlen), 0);
 	ck_assert_ptr_nonnull(strstr(txt, "-device loader,file=/k1,addr=0x"));
@@ -271,9 +303,14 @@ START_TEST(test_j721e_placement_skips_reserved)
 	char name[8];
 
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	char kernel[3][16], ramdisk[3][16];
+
 	for (int i = 0; i < 3; i++) {
 		snprintf(name, sizeof(name), "g%d", i);
-		d[i] = make_guest(ctx, host, name, 256, NULL);
+		snprintf(kernel[i], sizeof(kernel[i]), "/boot/Image%d", i);
+		snprintf(ramdisk[i], sizeof(ramdisk[i]), "/boot/initrd%d", i);
+		d[i] = make_guest_files(ctx, host, name, 256, NULL, kernel[i],
+					ramdisk[i]);
 		g.domain = d[i];
 		ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), i);
 	}
@@ -321,8 +358,8 @@ START_TEST(test_zcu102_placement_two_banks)
 	dtg_dom0less *b;
 
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
-	d[0] = make_guest(ctx, host, "a", 512, NULL);
-	d[1] = make_guest(ctx, host, "b", 512, NULL);
+	d[0] = make_guest_files(ctx, host, "a", 512, NULL, "/a/Image", "/a/rd");
+	d[1] = make_guest_files(ctx, host, "b", 512, NULL, "/b/Image", "/b/rd");
 	for (int i = 0; i < 2; i++) {
 		g.domain = d[i];
 		ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), i);
@@ -409,6 +446,63 @@ START_TEST(test_bad_descriptions)
 }
 END_TEST
 
+/*
+ * A guest's own partial DT (xl's device_tree=) is loaded as it is; each
+ * violation of Xen's rules is a warning naming the guest, node and property.
+ */
+START_TEST(test_user_partial)
+{
+	static const char dts[] =
+		"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
+		" passthrough {\n  compatible = \"simple-bus\"; ranges;\n"
+		"  #address-cells = <2>; #size-cells = <2>;\n"
+		"  pl031@9010000 {\n   compatible = \"arm,pl031\", \"arm,primecell\";\n"
+		"   reg = <0 0x9010000 0 0x1000>;\n"
+		"   interrupt-parent = <0xfde8>; interrupts = <0 2 4>;\n"
+		"   xen,reg = <0 0x9010000 0 0x1000 0 0x9010800>;\n"
+		"   xen,path = \"/pl031@9010000\";\n"
+		"   xen,force-assign-without-iommu;\n  };\n };\n};\n";
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	dtg_domain *d = make_guest(ctx, host, "mine", 64, NULL);
+	struct dtg_dom0less_guest g = { .domain = d, .kernel_size = MIB,
+					.ramdisk_size = MIB };
+	size_t size, psize;
+	void *blob = tu_dts_to_dtb(dts, &size);
+	const void *p;
+	dtg_dom0less *b;
+
+	g.partial_dtb = blob;
+	g.partial_dtb_size = size;
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
+	memset(blob, 0, size);  /* the builder keeps its own copy */
+	free(blob);
+	ck_assert_msg(dtg_dom0less_finalize(b) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_dom0less_partial_dtb(b, 0, &p, &psize), 0);
+	ck_assert_uint_eq(psize, size);
+	ck_assert_int_eq(fdt_check_full(p, psize), 0);
+	ck_assert_ptr_nonnull(strstr(tu_log_text(ctx),
+		"guest 'mine': device_tree: /passthrough/pl031@9010000: xen,reg:"));
+	ck_assert_uint_eq(dtg_dom0less_module_count(b), 3);
+	dtg_dom0less_free(b);
+
+	/* not a DTB at all: refused */
+	char junk[64] = "not a device tree";
+	g.partial_dtb = junk;
+	g.partial_dtb_size = sizeof(junk);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
+	ck_assert_int_lt(dtg_dom0less_finalize(b), 0);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "mine"));
+	dtg_dom0less_free(b);
+
+	dtg_domain_free(d);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *dom0less_suite(void)
 {
 	Suite *s = suite_create("dom0less");
@@ -418,6 +512,7 @@ static Suite *dom0less_suite(void)
 	tcase_add_test(tc, test_j721e_placement_skips_reserved);
 	tcase_add_test(tc, test_zcu102_placement_two_banks);
 	tcase_add_test(tc, test_bad_descriptions);
+	tcase_add_test(tc, test_user_partial);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,8 +32,12 @@ done
 for f in out/*.dtb; do
 	"$DTC" -q -I dtb -O dts -o /dev/null "$f"
 done
-# load.txt: kernel, ramdisk, partial DT per guest, at the addresses in the DTB
-[ "$(wc -l < out/load.txt)" = 6 ]
+# load.txt: the shared kernel and ramdisk once, a partial DT per guest, at
+# the addresses the module nodes name
+[ "$(wc -l < out/load.txt)" = 4 ]
+[ "$(grep -c "$work/Image\$" out/load.txt)" = 1 ]
+"$DTC" -I dtb -O dts out/host.dtb 2>/dev/null > host.dts
+[ "$(grep -c 'multiboot,kernel' host.dts)" = 2 ]
 while read -r addr size path; do
 	[ -e "$path" ] || { echo "FAIL: load.txt names missing $path"; exit 1; }
 	[ "$(stat -c %s "$path")" = "$((size))" ] || { echo "FAIL: size of $path"; exit 1; }
@@ -45,6 +49,21 @@ grep -q -- "-device loader,file=$work/Image,addr=0x" out/qemu.args
 grep -q "^booti 0x" out/boot.cmd
 "$DTC" -I dtb -O dts out/host.dtb 2>/dev/null | grep -q 'xen,passthrough'
 before=$(md5sum out/host.dtb)
+
+# a guest's own partial DT (device_tree=, no device described) is used as
+# it is, with a warning for each of Xen's rules it breaks
+cp out/rtc-partial.dtb mine.dtb
+sed '/dt_passthrough/d; s|"rtc"|"mine"|' rtc.cfg > mine.cfg
+echo "device_tree = \"$work/mine.dtb\"" >> mine.cfg
+"$dtgen" dom0less "$data/virt-el2-gicv3.dtb" mine.cfg -o own 2> err.txt
+cmp own/mine-partial.dtb mine.dtb
+[ ! -s err.txt ] || { cat err.txt; echo "FAIL: warnings on a good partial"; exit 1; }
+# with devices described, the partial DT is generated and device_tree= is
+# only where xl would read it
+echo "device_tree = \"$work/nonexistent.dtb\"" >> rtc.cfg
+"$dtgen" dom0less "$data/virt-el2-gicv3.dtb" rtc.cfg -o gen 2> err.txt
+grep -q "notice: rtc.cfg:.*device_tree: the partial DT is generated" err.txt
+cmp gen/rtc-partial.dtb out/rtc-partial.dtb
 
 # bad input: no output at all, and an earlier output stays as it was
 expect_fail() {

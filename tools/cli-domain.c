@@ -13,6 +13,13 @@
 struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 				   const char *cfg_path)
 {
+	return cli_load_domain_cfg(ctx, host, cfg_path, NULL);
+}
+
+struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
+				       const char *cfg_path,
+				       dtg_config **cfg_out)
+{
 	dtg_config *cfg = NULL;
 	dtg_domain *d = NULL;
 	size_t size;
@@ -30,11 +37,15 @@ struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 		r = dtg_domain_apply_config(d, cfg);
 	if (!r)
 		r = dtg_domain_finalize(d);
-	dtg_config_free(cfg);
 	if (r) {
 		cli_report(ctx, r);
+		dtg_config_free(cfg);
 		dtg_domain_free(d);
 		return NULL;
 	}
+	if (cfg_out)
+		*cfg_out = cfg;
+	else
+		dtg_config_free(cfg);
 	return d;
 }

@@ -46,6 +46,11 @@ struct dtg_domain;
  */
 struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 				   const char *cfg_path);
+/* The same, also handing back the parsed config (free with dtg_config_free). */
+struct dtg_config;
+struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
+				       const char *cfg_path,
+				       struct dtg_config **cfg);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_inspect(int argc, char **argv);

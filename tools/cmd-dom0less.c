@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xendtgen/config.h>
 #include <xendtgen/domain.h>
 #include <xendtgen/dom0less.h>
 
@@ -160,6 +161,7 @@ struct job {
 	dtg_dom0less *b;
 	char *paths[3 * MAX_GUESTS];   /* absolute module paths */
 	char *files[MAX_GUESTS + 4];   /* names written in the folder */
+	void *user_dt[MAX_GUESTS];     /* guests' own partial DTs */
 	size_t nfiles;
 };
 
@@ -172,6 +174,8 @@ static void job_free(struct job *j)
 		free(j->paths[i]);
 	for (size_t i = 0; i < j->nfiles; i++)
 		free(j->files[i]);
+	for (size_t i = 0; i < MAX_GUESTS; i++)
+		free(j->user_dt[i]);
 	dtg_host_free(j->host);
 	if (j->ctx)
 		dtg_ctx_free(j->ctx);
@@ -338,10 +342,41 @@ int cmd_dom0less(int argc, char **argv)
 		struct dtg_dom0less_guest g = { 0 };
 		struct dtg_domain_info info;
 
-		j.dom[i] = cli_load_domain(j.ctx, j.host, cfgs[i]);
+		dtg_config *cfg = NULL;
+		const char *dt;
+
+		j.dom[i] = cli_load_domain_cfg(j.ctx, j.host, cfgs[i], &cfg);
 		if (!j.dom[i])
 			goto out;
 		j.ndom++;
+		/*
+		 * xl's device_tree=: a hand-written partial DT, used as it is
+		 * when the guest describes no device.  When it does, the
+		 * partial DT is generated from the description and
+		 * device_tree= only says where xl would read it.
+		 */
+		dt = dtg_config_string(cfg, "device_tree");
+		if (dt && dtg_domain_pt_count(j.dom[i])) {
+			fprintf(stderr, "dtgen: notice: %s:%u: device_tree: the "
+				"partial DT is generated from the devices the "
+				"guest describes; %s is not read\n", cfgs[i],
+				dtg_config_line(cfg, "device_tree"), dt);
+		} else if (dt) {
+			void *blob;
+			size_t size;
+
+			if (cli_read_file(dt, &blob, &size)) {
+				fprintf(stderr, "dtgen: %s:%u: device_tree: cannot "
+					"read %s\n", cfgs[i],
+					dtg_config_line(cfg, "device_tree"), dt);
+				dtg_config_free(cfg);
+				goto out;
+			}
+			j.user_dt[i] = blob;
+			g.partial_dtb = blob;
+			g.partial_dtb_size = size;
+		}
+		dtg_config_free(cfg);
 		dtg_domain_get_info(j.dom[i], &info);
 		if (!info.kernel) {
 			fprintf(stderr, "dtgen: %s: kernel: not set\n", cfgs[i]);

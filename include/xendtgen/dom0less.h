@@ -12,6 +12,10 @@
  * clear of /reserved-memory, of /memreserve/ entries, of each other and of
  * the area the boot loader uses for Xen and the DTB.
  *
+ * A kernel or ramdisk file that several guests name is loaded once and
+ * each guest's module node points at that one copy: Xen's
+ * add_boot_module() merges modules of one kind at one address.
+ *
  * The library never opens files: the caller gives each module's size and
  * writes the outputs (see `dtgen dom0less`).
  */
@@ -51,6 +55,15 @@ struct dtg_dom0less_guest {
 	size_t nstatic_mem;        /* "xen,static-mem" banks (host == guest) */
 	const uint64_t (*static_mem)[2];  /* {base, size} pairs */
 	const char *llc_colors;    /* "llc-colors" string, or NULL */
+	/*
+	 * The guest's own partial DT (xl.cfg device_tree=), loaded in place
+	 * of the one generated from its passthrough devices; NULL for the
+	 * generated one.  It is checked with dtg_partial_check() and each
+	 * violation is logged as a warning, not refused: the user may mean
+	 * it.  The guest's passthrough devices are still claimed and marked.
+	 */
+	const void *partial_dtb;
+	size_t partial_dtb_size;
 };
 
 enum dtg_module_kind {
@@ -66,6 +79,8 @@ struct dtg_dom0less_module {
 	const char *path;          /* kernel/ramdisk path from the domain;
 				      NULL for the partial DT */
 	uint64_t addr, size;
+	bool shared;               /* loaded by an earlier module (same kind
+				      and path): write no load line for it */
 };
 
 /* Start a builder for host.  opts may be NULL. */
@@ -76,7 +91,8 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 void dtg_dom0less_free(dtg_dom0less *b);
 
 /*
- * Add a guest (copied; the domain must stay alive).  Returns its index,
+ * Add a guest.  Its partial_dtb is copied; the domain, static_mem and
+ * llc_colors must stay valid while the builder lives.  Returns its index,
  * -DTG_ESTATE if the domain is not finalized, -DTG_EINVAL if it has no
  * kernel or no name, -DTG_EDUPLICATE for a name already used.
  */
@@ -108,10 +124,11 @@ const char *dtg_dom0less_guest_name(const dtg_dom0less *b, size_t guest);
 
 /*
  * Text outputs; module_paths[i] is the file the caller will store module
- * i in (for partial DTs, the path the caller writes them to).
- *  - load.txt: "0xADDR 0xSIZE PATH" per module;
+ * i in (for partial DTs, the path the caller writes them to).  Shared
+ * modules get no line of their own.
+ *  - load.txt: "0xADDR 0xSIZE PATH" per loaded module;
  *  - qemu.args: "-device loader,file=PATH,addr=0xADDR,force-raw=on" per
- *    module;
+ *    loaded module;
  *  - boot.cmd: a U-Boot script in ImageBuilder's style: load Xen, the
  *    host DTB and each module, then booti Xen with the DTB.
  */

@@ -3,7 +3,7 @@
 #
 #   boot.sh XEN DIR LOG [DONE-COUNT]
 #
-# DIR is what `dtgen dom0less` (or handmade.py) wrote: DIR/host.dtb and
+# DIR is what `dtgen dom0less` wrote: DIR/host.dtb and
 # DIR/qemu.args (-device loader,... per module). The serial console goes to
 # LOG. QEMU runs under `timeout` (E2E_TIMEOUT, default 300 s). Xen 4.17 does
 # not stop the machine when its dom0less guests power off, so QEMU is stopped

@@ -2,8 +2,6 @@
 #
 # Environment: top_srcdir, top_builddir (absolute; set by `make check`; when
 # unset, the script's own tree is used and dtgen is looked for in ./tools).
-# E2E_REQUIRE_DTGEN=1 makes the hand-made stand-ins for missing dtgen
-# commands a failure instead of a note.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export E2E_DIR
@@ -56,52 +54,24 @@ e2e_setup() {
     "$PY" "$E2E_DIR/mkinitramfs.py" "$CACHE/busybox" "$INITRD"
 }
 
-# have_dtgen SUBCOMMAND: does the built dtgen implement it? (`dtgen --help`
-# lists one "  dtgen COMMAND ..." line per command.)
-have_dtgen() {
-    local h
-    [ -x "$DTGEN" ] && h=$("$DTGEN" --help 2>/dev/null) \
-        && grep -q "^ *dtgen $1\( \|\$\)" <<<"$h"
-}
-
-# stand_in WHAT [INSTEAD]: note (or, with E2E_REQUIRE_DTGEN=1, fail) a
-# missing dtgen command.
-stand_in() {
-    if [ "${E2E_REQUIRE_DTGEN:-0}" = 1 ]; then
-        fail "dtgen $1 is not available and E2E_REQUIRE_DTGEN=1"
-    else
-        say "NOTE: dtgen $1 not available: ${2:-using the hand-made stand-in (tests/e2e/handmade.py)}"
-    fi
-}
-
 # Xen's command line for the boots: E2E.md's. bootscrub=0 matters: without
 # it Xen scrubs all 2 GiB under emulation (QEMU peak RSS 2.2 GB, slower).
 XEN_BOOTARGS="console=dtuart dtuart=/pl011@9000000 loglvl=all guest_loglvl=all bootscrub=0"
 
-# dom0less HOST OUT ARG...: run `dtgen dom0less HOST ARG... -o OUT` (ARGs:
-# guest cfgs and options), or the stand-in.
+# dom0less HOST OUT ARG...: `dtgen dom0less HOST ARG... -o OUT` (ARGs: guest
+# cfgs and options).
 dom0less() {
     local host=$1 out=$2
     shift 2
-    if have_dtgen dom0less; then
-        say "builder: $DTGEN dom0less"
-        "$DTGEN" dom0less "$host" "$@" -o "$out"
-    else
-        stand_in dom0less
-        "$PY" "$E2E_DIR/handmade.py" "$host" "$@" -o "$out"
-    fi
+    say "builder: $DTGEN dom0less"
+    "$DTGEN" dom0less "$host" "$@" -o "$out"
 }
 
-# guest_dt HOST CFG OUT: libdtgen's complete guest DT, or the stand-in model.
+# guest_dt HOST CFG OUT: libdtgen's complete guest DT as Xen's dom0less
+# builder makes it.
 guest_dt() {
-    if have_dtgen guest-dt; then
-        GUEST_DT_SRC="dtgen guest-dt --dom0less"
-        "$DTGEN" guest-dt --dom0less "$1" "$2" -o "$3"
-    else
-        GUEST_DT_SRC="hand-made model (handmade.py guest-dt)"
-        stand_in guest-dt
-        "$PY" "$E2E_DIR/handmade.py" guest-dt "$1" "$2" -o "$3"
-    fi
+    GUEST_DT_SRC="dtgen guest-dt --dom0less"
+    "$DTGEN" guest-dt --dom0less "$1" "$2" -o "$3"
 }
 
 # write_cfg FILE NAME ROLE MEMORY PASSTHROUGH-PATH [EXTRA-LINE...]

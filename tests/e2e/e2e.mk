@@ -13,7 +13,6 @@ EXTRA_DIST += \
 	tests/e2e/dom0less.sh \
 	tests/e2e/fdt.py \
 	tests/e2e/fetch.sh \
-	tests/e2e/handmade.py \
 	tests/e2e/mkinitramfs.py \
 	tests/e2e/negative.sh
 clean-local: clean-local-e2e

@@ -1,6 +1,6 @@
-"""A small pure-Python flattened device tree (DTB) reader and writer.
+"""A small pure-Python flattened device tree (DTB) reader.
 
-Used by the end-to-end test helpers (handmade.py, compare_guest_dt.py); run
+Used by the end-to-end test helpers (compare_guest_dt.py); run
 with /usr/bin/python3. Only the standard library is needed.
 """
 import struct
@@ -141,46 +141,6 @@ def parse(blob):
 def load(path):
     with open(path, "rb") as f:
         return parse(f.read())
-
-
-def serialize(tree):
-    strtab = bytearray()
-    stroff = {}
-
-    def sidx(name):
-        if name not in stroff:
-            stroff[name] = len(strtab)
-            strtab.extend(name.encode() + b"\0")
-        return stroff[name]
-
-    st = bytearray()
-
-    def emit(n):
-        st.extend(struct.pack(">I", FDT_BEGIN_NODE))
-        nm = n.name.encode() + b"\0"
-        st.extend(nm + b"\0" * (-len(nm) % 4))
-        for k, v in n.props.items():
-            st.extend(struct.pack(">III", FDT_PROP, len(v), sidx(k)))
-            st.extend(v + b"\0" * (-len(v) % 4))
-        for c in n.children:
-            emit(c)
-        st.extend(struct.pack(">I", FDT_END_NODE))
-
-    emit(tree.root)
-    st.extend(struct.pack(">I", FDT_END))
-    rsv = b"".join(struct.pack(">QQ", a, s) for a, s in tree.memrsv) + b"\0" * 16
-    off_rsv = 40
-    off_struct = off_rsv + len(rsv)
-    off_strings = off_struct + len(st)
-    total = off_strings + len(strtab)
-    hdr = struct.pack(">10I", FDT_MAGIC, total, off_struct, off_strings, off_rsv,
-                      17, 16, tree.boot_cpuid, len(strtab), len(st))
-    return hdr + rsv + bytes(st) + bytes(strtab)
-
-
-def save(tree, path):
-    with open(path, "wb") as f:
-        f.write(serialize(tree))
 
 
 def fmt_prop(v):
