@@ -27,13 +27,15 @@ static const struct dep_prop dep_props[] = {
 };
 
 /* Rate set for a clock specifier by the device's assigned-clocks. */
-static uint64_t assigned_rate(const dtg_host *h, int dev, const struct dtg_dep *d)
+static uint64_t assigned_rate(const struct dtg_host_devb *b,
+			      const struct dtg_dep *d)
 {
+	const dtg_host *h = b->h;
 	const uint8_t *ac, *rates, *end;
 	int len, rlen, j = 0;
 
-	ac = fdt_getprop(h->fdt, dev, "assigned-clocks", &len);
-	rates = fdt_getprop(h->fdt, dev, "assigned-clock-rates", &rlen);
+	ac = dtg_host_devb_getprop(b, "assigned-clocks", &len);
+	rates = dtg_host_devb_getprop(b, "assigned-clock-rates", &rlen);
 	if (!ac || !rates || len <= 0 || len % 4 || rlen <= 0)
 		return 0;
 	end = ac + len;
@@ -63,9 +65,10 @@ static uint64_t assigned_rate(const dtg_host *h, int dev, const struct dtg_dep *
 	return 0;
 }
 
-static uint64_t clock_rate(const dtg_host *h, int dev, int provider,
+static uint64_t clock_rate(const struct dtg_host_devb *b, int provider,
 			   const struct dtg_dep *d)
 {
+	const dtg_host *h = b->h;
 	const uint8_t *f;
 	int len;
 
@@ -74,7 +77,7 @@ static uint64_t clock_rate(const dtg_host *h, int dev, int provider,
 		if (f && (len == 4 || len == 8))
 			return dtg_read_cells(f, len / 4);
 	}
-	return assigned_rate(h, dev, d);
+	return assigned_rate(b, d);
 }
 
 static void parse_list(struct dtg_host_devb *b, const char *prop,
@@ -86,7 +89,7 @@ static void parse_list(struct dtg_host_devb *b, const char *prop,
 	char path[512];
 	int len;
 
-	p = fdt_getprop(h->fdt, b->offset, prop, &len);
+	p = dtg_host_devb_getprop(b, prop, &len);
 	if (!p || len <= 0)
 		return;
 	if (len % 4) {
@@ -135,41 +138,50 @@ static void parse_list(struct dtg_host_devb *b, const char *prop,
 		d.kind = kind;
 		d.prop = prop;
 		d.index = index;
-		d.name = dtg_host_string_index(h, b->offset, names,
-					       name_index >= 0 ? name_index : index);
+		d.name = dtg_host_devb_string(b, names,
+					      name_index >= 0 ? name_index : index);
 		d.phandle = ph;
 		d.ncells = n;
 		for (uint32_t i = 0; i < n; i++)
 			d.cells[i] = dtg_be32(p + 4 * i);
 		p += (size_t)n * 4;
 		if (kind == DTG_DEP_CLOCK)
-			d.rate = clock_rate(h, b->offset, t, &d);
+			d.rate = clock_rate(b, t, &d);
 		dtg_host_devb_dep(b, &d, t);
 	}
 }
 
+/* A pinctrl-N property: phandles (0 cells each), named by pinctrl-names[N]. */
+static void parse_pinctrl(struct dtg_host_devb *b, const char *name)
+{
+	char *endp;
+	unsigned long n;
+
+	if (strncmp(name, "pinctrl-", 8) || name[8] < '0' || name[8] > '9')
+		return;
+	n = strtoul(name + 8, &endp, 10);
+	if (*endp || n > INT32_MAX)
+		return;
+	parse_list(b, name, NULL, "pinctrl-names", (int)n, DTG_DEP_PINCTRL);
+}
+
 void dtg_host_resolve_deps(struct dtg_host_devb *b)
 {
-	const void *fdt = b->h->fdt;
-	int prop;
-
 	for (size_t i = 0; i < DTG_ARRAY_SIZE(dep_props); i++)
 		parse_list(b, dep_props[i].prop, dep_props[i].cells,
 			   dep_props[i].names, -1, dep_props[i].kind);
 
 	/* pinctrl-N: lists of phandles (0 cells each), named by pinctrl-names[N] */
-	fdt_for_each_property_offset(prop, fdt, b->offset) {
+	if (!b->prop_overflow) {
+		for (size_t i = 0; i < b->nprop; i++)
+			parse_pinctrl(b, b->prop[i].name);
+	} else {
+		const void *fdt = b->h->fdt;
 		const char *name;
-		char *endp;
-		unsigned long n;
+		int prop;
 
-		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL) || !name)
-			continue;
-		if (strncmp(name, "pinctrl-", 8) || name[8] < '0' || name[8] > '9')
-			continue;
-		n = strtoul(name + 8, &endp, 10);
-		if (*endp || n > INT32_MAX)
-			continue;
-		parse_list(b, name, NULL, "pinctrl-names", (int)n, DTG_DEP_PINCTRL);
+		fdt_for_each_property_offset(prop, fdt, b->offset)
+			if (fdt_getprop_by_offset(fdt, prop, &name, NULL) && name)
+				parse_pinctrl(b, name);
 	}
 }

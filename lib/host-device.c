@@ -126,11 +126,10 @@ static void devb_release(struct dtg_host_devb *b)
 
 static void resolve_basic(struct dtg_host_devb *b)
 {
-	const void *fdt = b->h->fdt;
 	const char *s;
 	int len;
 
-	s = fdt_getprop(fdt, b->offset, "compatible", &len);
+	s = dtg_host_devb_getprop(b, "compatible", &len);
 	if (s && len > 0) {
 		const char *end = s + len;
 
@@ -218,6 +217,65 @@ static int pack(struct dtg_host_devb *b, size_t path_off, const char *status,
 	return 0;
 }
 
+/* Read every property of the device node once; resolvers look them up here. */
+static void read_props(struct dtg_host_devb *b)
+{
+	const void *fdt = b->h->fdt;
+	int prop;
+
+	fdt_for_each_property_offset(prop, fdt, b->offset) {
+		struct dtg_host_prop *p;
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(fdt, prop, &name, &len);
+
+		if (!val || !name)
+			continue;
+		if (b->nprop == DTG_HOST_DEVB_PROPS) {
+			b->prop_overflow = true;
+			return;
+		}
+		p = &b->prop[b->nprop++];
+		p->name = name;
+		p->val = val;
+		p->len = len;
+	}
+}
+
+const void *dtg_host_devb_getprop(const struct dtg_host_devb *b,
+				  const char *name, int *len)
+{
+	for (size_t i = 0; i < b->nprop; i++) {
+		if (!strcmp(b->prop[i].name, name)) {
+			if (len)
+				*len = b->prop[i].len;
+			return b->prop[i].val;
+		}
+	}
+	if (b->prop_overflow)
+		return fdt_getprop(b->h->fdt, b->offset, name, len);
+	if (len)
+		*len = -FDT_ERR_NOTFOUND;
+	return NULL;
+}
+
+const char *dtg_host_devb_string(const struct dtg_host_devb *b,
+				 const char *prop, int idx)
+{
+	const char *s, *end;
+	int len;
+
+	if (idx < 0)
+		return NULL;
+	s = dtg_host_devb_getprop(b, prop, &len);
+	if (!s || len <= 0 || s[len - 1] != '\0')
+		return NULL;
+	for (end = s + len; s < end; s += strlen(s) + 1)
+		if (idx-- == 0)
+			return s;
+	return NULL;
+}
+
 int dtg_host_resolve_offset(const dtg_host *host, dtg_ctx *ctx, int offset,
 			    struct dtg_device **out)
 {
@@ -238,8 +296,9 @@ int dtg_host_resolve_offset(const dtg_host *host, dtg_ctx *ctx, int offset,
 	b.offset = offset;
 	dtg_buf_init(&b.strs, ctx);
 
+	read_props(&b);
 	path_off = put_path(&b, offset);
-	status = fdt_getprop(host->fdt, offset, "status", &len);
+	status = dtg_host_devb_getprop(&b, "status", &len);
 	if (!status || len <= 0 || status[len - 1] != '\0') {
 		if (status)
 			dtg_host_devb_error(&b, "status: not a string");

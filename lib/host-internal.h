@@ -28,6 +28,8 @@
 #define DTG_HOST_NODE_GIC    0x4    /* an Arm GIC (dtg_host_is_gic) */
 #define DTG_HOST_NODE_PCI    0x8    /* a PCI bus (dtg_host_is_pci_bus) */
 #define DTG_HOST_NODE_IPARENT 0x10  /* has interrupt-parent */
+#define DTG_HOST_NODE_IMAP   0x20   /* has interrupt-map (a nexus) */
+#define DTG_HOST_NODE_ICTRL  0x40   /* has interrupt-controller */
 
 struct dtg_host_node {
 	int32_t offset;      /* libfdt offset */
@@ -75,6 +77,8 @@ const char *dtg_host_path(const dtg_host *host, int offset, char *buf,
 			  size_t size);
 
 /* True if a node is a PCI bus as Linux sees it (3 address cells + device_type pci/pciex, or named pcie). */
+/* Node flags (DTG_HOST_NODE_*) of the node at offset, 0 if none. */
+unsigned dtg_host_node_flags(const dtg_host *host, int offset);
 bool dtg_host_is_pci_bus(const dtg_host *host, int offset);
 
 /* True if a node's compatible is "s" (fdt_node_check_compatible). */
@@ -132,10 +136,21 @@ const char *dtg_host_string_index(const dtg_host *host, int offset,
  * add resources).  Owned strings (paths, error messages) are kept as
  * offsets into strs until the device is packed into one allocation.
  */
+/* A device node's properties, read in one pass (fdt_getprop scans them all). */
+#define DTG_HOST_DEVB_PROPS 48
+struct dtg_host_prop {
+	const char *name;
+	const void *val;
+	int len;
+};
+
 struct dtg_host_devb {
 	dtg_ctx *ctx;
 	const dtg_host *h;
 	int offset;            /* the device node */
+	struct dtg_host_prop prop[DTG_HOST_DEVB_PROPS];
+	size_t nprop;
+	bool prop_overflow;    /* more than fit: look the rest up in the blob */
 	int err;               /* sticky -DTG_ENOMEM */
 	struct dtg_buf strs;
 	const char **compat;  size_t ncompat, ccompat;
@@ -146,6 +161,13 @@ struct dtg_host_devb {
 	struct dtg_host_dep_b *dep; size_t ndep, cdep;
 	size_t *errors; size_t nerror, cerror;
 };
+
+/* A property of the device node (NULL when absent), from the one-pass cache. */
+const void *dtg_host_devb_getprop(const struct dtg_host_devb *b,
+				  const char *name, int *len);
+/* String idx of the device's string-list property, or NULL. */
+const char *dtg_host_devb_string(const struct dtg_host_devb *b,
+				 const char *prop, int idx);
 
 /* Record a per-resource error; fmt starts with the property name. */
 void dtg_host_devb_error(struct dtg_host_devb *b, const char *fmt, ...)

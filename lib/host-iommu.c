@@ -81,7 +81,7 @@ static void resolve_iommus(struct dtg_host_devb *b)
 	char path[512];
 	int len;
 
-	p = fdt_getprop(h->fdt, b->offset, "iommus", &len);
+	p = dtg_host_devb_getprop(b, "iommus", &len);
 	if (!p || len <= 0)
 		return;
 	if (len % 4) {
@@ -136,7 +136,7 @@ static void resolve_iommu_map(struct dtg_host_devb *b)
 	uint32_t mask = 0xffffffffu;
 	int len;
 
-	p = fdt_getprop(h->fdt, b->offset, "iommu-map", &len);
+	p = dtg_host_devb_getprop(b, "iommu-map", &len);
 	if (!p || len <= 0)
 		return;
 	if (len % 16) {

@@ -148,8 +148,11 @@ int dtg_host_irq_resolve(const dtg_host *host, int ipar, const uint32_t *spec,
 		int maplen, masklen, newpar = -1;
 		uint32_t newaddr = 0, newint = 0;
 
-		imap = fdt_getprop(host->fdt, ipar, "interrupt-map", &maplen);
-		if (!imap && fdt_getprop(host->fdt, ipar, "interrupt-controller", NULL)) {
+		unsigned flags = dtg_host_node_flags(host, ipar);
+
+		imap = !(flags & DTG_HOST_NODE_IMAP) ? NULL :
+			fdt_getprop(host->fdt, ipar, "interrupt-map", &maplen);
+		if (!imap && (flags & DTG_HOST_NODE_ICTRL)) {
 			memset(out, 0, sizeof(*out));
 			out->ncells = intsize;
 			memcpy(out->cells, match + addrsize, intsize * 4);
@@ -294,7 +297,7 @@ static void add_irq(struct dtg_host_devb *b, const char *prop, int ipar,
 		return;
 	}
 	irq.index = index;
-	irq.name = dtg_host_string_index(b->h, b->offset, "interrupt-names", index);
+	irq.name = dtg_host_devb_string(b, "interrupt-names", index);
 	dtg_host_devb_irq(b, &irq, ctrl);
 }
 
@@ -307,7 +310,7 @@ void dtg_host_resolve_irqs(struct dtg_host_devb *b)
 	int len;
 
 	naddr = unit_address(h, b->offset, addr);
-	p = fdt_getprop(h->fdt, b->offset, "interrupts-extended", &len);
+	p = dtg_host_devb_getprop(b, "interrupts-extended", &len);
 	if (p) {
 		const uint8_t *end = p + (len > 0 ? len : 0);
 		int index = 0;
@@ -343,7 +346,7 @@ void dtg_host_resolve_irqs(struct dtg_host_devb *b)
 		}
 		return;
 	}
-	p = fdt_getprop(h->fdt, b->offset, "interrupts", &len);
+	p = dtg_host_devb_getprop(b, "interrupts", &len);
 	if (p && len > 0) {
 		uint32_t n;
 		int ipar = dtg_host_irq_parent(h, b->offset, why, sizeof(why));

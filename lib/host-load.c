@@ -123,7 +123,7 @@ uint32_t dtg_host_size_cells(const dtg_host *host, int offset)
 }
 
 /* Flags of a node, 0 for a bad offset. */
-static unsigned node_flags(const dtg_host *host, int offset)
+unsigned dtg_host_node_flags(const dtg_host *host, int offset)
 {
 	int i = dtg_host_node_index(host, offset);
 
@@ -212,17 +212,17 @@ const char *dtg_host_string_index(const dtg_host *host, int offset,
 
 bool dtg_host_is_pci_bus(const dtg_host *host, int offset)
 {
-	return node_flags(host, offset) & DTG_HOST_NODE_PCI;
+	return dtg_host_node_flags(host, offset) & DTG_HOST_NODE_PCI;
 }
 
 bool dtg_host_has_irq_cells(const dtg_host *host, int offset)
 {
-	return node_flags(host, offset) & DTG_HOST_NODE_INTC;
+	return dtg_host_node_flags(host, offset) & DTG_HOST_NODE_INTC;
 }
 
 bool dtg_host_is_gic(const dtg_host *host, int offset)
 {
-	return node_flags(host, offset) & DTG_HOST_NODE_GIC;
+	return dtg_host_node_flags(host, offset) & DTG_HOST_NODE_GIC;
 }
 
 
@@ -353,7 +353,7 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 		struct {
 			const void *reg, *ac, *sc, *ph, *lph, *type;
 			int reglen, aclen, sclen, phlen, lphlen, typelen;
-			bool ranges, imap, icells, irqs, iparent;
+			bool ranges, imap, icells, irqs, iparent, ictrl;
 		} q;
 		int prop;
 		memset(&q, 0, sizeof(q));
@@ -379,6 +379,7 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 					q.irqs = true;
 				else if (!strcmp(pn, "interrupt-map")) q.imap = true;
 				else if (!strcmp(pn, "interrupt-parent")) q.iparent = true;
+				else if (!strcmp(pn, "interrupt-controller")) q.ictrl = true;
 				break;
 			case 'p':
 				if (!strcmp(pn, "phandle")) { q.ph = pv; q.phlen = pl; }
@@ -404,6 +405,10 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 		}
 		if (q.iparent)
 			n->flags |= DTG_HOST_NODE_IPARENT;
+		if (q.imap)
+			n->flags |= DTG_HOST_NODE_IMAP;
+		if (q.ictrl)
+			n->flags |= DTG_HOST_NODE_ICTRL;
 		{
 			int nl;
 			const char *nm = fdt_get_name(h->fdt, off, &nl);

@@ -165,7 +165,7 @@ void dtg_host_resolve_mmio(struct dtg_host_devb *b)
 
 	if (parent < 0)
 		return;
-	reg = fdt_getprop(h->fdt, b->offset, "reg", &len);
+	reg = dtg_host_devb_getprop(b, "reg", &len);
 	if (!reg || len <= 0)
 		return;
 	na = dtg_host_addr_cells(h, parent);
@@ -186,7 +186,7 @@ void dtg_host_resolve_mmio(struct dtg_host_devb *b)
 		memset(&m, 0, sizeof(m));
 		m.index = i;
 		m.size = dtg_read_cells(e + 4 * na, (int)ns);
-		m.name = dtg_host_string_index(h, b->offset, "reg-names", i);
+		m.name = dtg_host_devb_string(b, "reg-names", i);
 		switch (dtg_host_translate(h, parent, a, na, &m.addr, why, sizeof(why))) {
 		case 0:
 			break;
