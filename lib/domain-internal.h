@@ -139,6 +139,7 @@ struct dtg_domain {
 
 	size_t npt, cappt;
 	struct dtg_pt *pt;
+	uint8_t *claimed;            /* bitmap of host nodes passed through */
 
 	/* decisions (valid once finalized) */
 	struct dtg_arena arena;      /* everything finalize allocates */

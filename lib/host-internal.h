@@ -44,6 +44,12 @@ struct dtg_host_phandle {
 	int32_t offset;
 };
 
+/* A node's full path, hashed (FNV-1a), for O(log n) lookups by path. */
+struct dtg_host_pathkey {
+	uint64_t hash;
+	int32_t index;       /* into host->nodes */
+};
+
 struct dtg_host {
 	struct dtg_alloc_ops mem;   /* copied from the loading ctx */
 	void *fdt;                  /* validated copy of the blob */
@@ -53,6 +59,7 @@ struct dtg_host {
 	struct dtg_host_node *nodes;        /* tree order, ascending offsets */
 	size_t nphandles;
 	struct dtg_host_phandle *phandles;  /* sorted by phandle */
+	struct dtg_host_pathkey *pathkeys;  /* nnodes, sorted by hash */
 };
 
 /* Index in host->nodes of a node offset (binary search), or -1. */
@@ -76,9 +83,9 @@ void dtg_host_path_buf(const dtg_host *host, int offset, struct dtg_buf *b);
 const char *dtg_host_path(const dtg_host *host, int offset, char *buf,
 			  size_t size);
 
-/* True if a node is a PCI bus as Linux sees it (3 address cells + device_type pci/pciex, or named pcie). */
 /* Node flags (DTG_HOST_NODE_*) of the node at offset, 0 if none. */
 unsigned dtg_host_node_flags(const dtg_host *host, int offset);
+/* True if a node is a PCI bus as Linux sees it (3 address cells + device_type pci/pciex, or named pcie). */
 bool dtg_host_is_pci_bus(const dtg_host *host, int offset);
 
 /* True if a node's compatible is "s" (fdt_node_check_compatible). */

@@ -19,6 +19,29 @@
 
 #include "host-internal.h"
 
+#define FNV_SEED 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a over n bytes, continuing from h: paths hash piece by piece. */
+static uint64_t fnv_update(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * FNV_PRIME;
+	return h;
+}
+
+/* Hash of a node's path from its parent's: "/" + name below a non-root. */
+static uint64_t path_hash(uint64_t parent, int depth, const char *name,
+			  int len)
+{
+	if (depth == 0)
+		return fnv_update(FNV_SEED, "/", 1);
+	if (depth > 1)
+		parent = fnv_update(parent, "/", 1);
+	return fnv_update(parent, name, len > 0 ? (size_t)len : 0);
+}
+
+
 static void host_free_mem(const struct dtg_alloc_ops *m, void *p)
 {
 	if (p)
@@ -36,6 +59,7 @@ void dtg_host_free(dtg_host *host)
 	host_free_mem(&m, host->name);
 	host_free_mem(&m, host->nodes);
 	host_free_mem(&m, host->phandles);
+	host_free_mem(&m, host->pathkeys);
 	host_free_mem(&m, host);
 }
 
@@ -246,10 +270,30 @@ int dtg_host_phandle_offset(const dtg_host *host, uint32_t phandle)
 
 int dtg_host_path_offset(const dtg_host *host, const char *path)
 {
+	uint64_t hash;
+	size_t lo = 0, hi = host->nnodes;
 	int off;
 
 	if (!path || !*path)
 		return -DTG_ENOTFOUND;
+	/* a full path: O(log n) through the path hashes */
+	hash = fnv_update(FNV_SEED, path, strlen(path));
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (host->pathkeys[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < host->nnodes && host->pathkeys[lo].hash == hash; lo++) {
+		char buf[1024];
+		int o = host->nodes[host->pathkeys[lo].index].offset;
+
+		if (!strcmp(dtg_host_path(host, o, buf, sizeof(buf)), path))
+			return o;
+	}
+	/* aliases and names without unit address, as libfdt resolves them */
 	off = fdt_path_offset(host->fdt, path);
 	return off < 0 ? -DTG_ENOTFOUND : off;
 }
@@ -309,9 +353,17 @@ static int check_cells(dtg_ctx *ctx, dtg_host *h, int off)
 					DTG_HOST_MAX_SIZE_CELLS);
 }
 
+static int cmp_pathkey(const void *a, const void *b)
+{
+	const struct dtg_host_pathkey *x = a, *y = b;
+
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
 /* Nodes visited in order; checks that only need the node and its parent. */
 static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 {
+	uint64_t hstack[DTG_HOST_MAX_DEPTH + 1];
 	int stack[DTG_HOST_MAX_DEPTH + 1];
 	size_t cap = 0, ncap = 0;
 	int off, depth = 0, r;
@@ -340,6 +392,11 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 				if (!np)
 					return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", h->name);
 				h->nodes = np;
+				np = m->realloc(m->opaque, h->pathkeys,
+						nc * sizeof(*h->pathkeys));
+				if (!np)
+					return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", h->name);
+				h->pathkeys = np;
 				cap = nc;
 			}
 		}
@@ -348,6 +405,15 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 		n->parent = depth ? stack[depth - 1] : -1;
 		n->flags = 0;
 		stack[depth] = idx;
+		{
+			int nl;
+			const char *nm = fdt_get_name(h->fdt, off, &nl);
+
+			hstack[depth] = path_hash(depth ? hstack[depth - 1] : 0,
+						  depth, nm ? nm : "", nm ? nl : 0);
+			h->pathkeys[idx].hash = hstack[depth];
+			h->pathkeys[idx].index = idx;
+		}
 
 		/* One pass over the node's properties. */
 		struct {
@@ -483,6 +549,8 @@ static int index_nodes(dtg_ctx *ctx, dtg_host *h)
 	if (off < 0 && off != -FDT_ERR_NOTFOUND)
 		return dtg_error(ctx, DTG_EBADDTB, "%s: %s", h->name,
 				 fdt_strerror(off));
+	if (h->nnodes > 1)
+		qsort(h->pathkeys, h->nnodes, sizeof(*h->pathkeys), cmp_pathkey);
 	return 0;
 }
 
