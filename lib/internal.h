@@ -91,6 +91,25 @@ static inline uint64_t dtg_read_cells(const void *p, int n)
 	return v;
 }
 
+/* Little-endian stores, byte by byte (Xen ABI records; no struct casts). */
+static inline void dtg_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void dtg_put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void dtg_put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
 #define DTG_PAGE_SIZE 0x1000ULL
 #define DTG_PAGE_MASK (DTG_PAGE_SIZE - 1)
 

@@ -28,24 +28,6 @@
 
 #define U 16  /* offset of the payload union in struct xen_domctl */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 struct enc {
 	uint32_t version;
 	uint16_t domid;
@@ -72,36 +54,36 @@ static int encode_op(void *opaque, size_t index, const struct dtg_op *op)
 	uint8_t *p = e->buf + index * DTG_DOMCTL_SIZE;
 
 	memset(p, 0, DTG_DOMCTL_SIZE);
-	put32(p + 0, op_cmd(op->kind));
-	put32(p + 4, e->version);
-	put16(p + 8, e->domid);
+	dtg_put_le32(p + 0, op_cmd(op->kind));
+	dtg_put_le32(p + 4, e->version);
+	dtg_put_le16(p + 8, e->domid);
 	switch (op->kind) {
 	case DTG_OP_IOMEM_PERMISSION:
-		put64(p + U + 0, op->u.iomem.first_mfn);
-		put64(p + U + 8, op->u.iomem.nr_mfns);
+		dtg_put_le64(p + U + 0, op->u.iomem.first_mfn);
+		dtg_put_le64(p + U + 8, op->u.iomem.nr_mfns);
 		p[U + 16] = op->u.iomem.allow ? 1 : 0;
 		break;
 	case DTG_OP_MEMORY_MAPPING:
-		put64(p + U + 0, op->u.mapping.first_gfn);
-		put64(p + U + 8, op->u.mapping.first_mfn);
-		put64(p + U + 16, op->u.mapping.nr_mfns);
-		put32(p + U + 24, op->u.mapping.add ? XEN_DPCI_ADD_MAPPING : 0);
+		dtg_put_le64(p + U + 0, op->u.mapping.first_gfn);
+		dtg_put_le64(p + U + 8, op->u.mapping.first_mfn);
+		dtg_put_le64(p + U + 16, op->u.mapping.nr_mfns);
+		dtg_put_le32(p + U + 24, op->u.mapping.add ? XEN_DPCI_ADD_MAPPING : 0);
 		break;
 	case DTG_OP_IRQ_PERMISSION:
-		put32(p + U + 0, op->u.irq.pirq);
+		dtg_put_le32(p + U + 0, op->u.irq.pirq);
 		p[U + 4] = op->u.irq.allow ? 1 : 0;
 		break;
 	case DTG_OP_BIND_PT_IRQ:
-		put32(p + U + 0, op->u.bind.machine_irq);
-		put32(p + U + 4, XEN_PT_IRQ_TYPE_SPI);
-		put16(p + U + 8, op->u.bind.spi);
+		dtg_put_le32(p + U + 0, op->u.bind.machine_irq);
+		dtg_put_le32(p + U + 4, XEN_PT_IRQ_TYPE_SPI);
+		dtg_put_le16(p + U + 8, op->u.bind.spi);
 		break;
 	case DTG_OP_ASSIGN_DEVICE:
-		put32(p + U + 0, XEN_DOMCTL_DEV_DT);
-		put32(p + U + 4, 0);
+		dtg_put_le32(p + U + 0, XEN_DOMCTL_DEV_DT);
+		dtg_put_le32(p + U + 4, 0);
 		/* xc_assign_dt_device passes strlen(path), no terminator. */
-		put32(p + U + 8, (uint32_t)strlen(op->u.assign.path));
-		put64(p + U + 16, e->handle_fn ?
+		dtg_put_le32(p + U + 8, (uint32_t)strlen(op->u.assign.path));
+		dtg_put_le64(p + U + 16, e->handle_fn ?
 		      e->handle_fn(e->opaque, op->u.assign.path) : 0);
 		break;
 	}

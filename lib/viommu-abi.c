@@ -54,24 +54,6 @@ const char *dtg_viommu_op_name(enum dtg_viommu_op_kind kind)
 	return "unknown";
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 int dtg_viommu_op_encode(const struct dtg_viommu_op *op,
 			 uint32_t interface_version, uint16_t domid,
 			 void *buf, size_t size)
@@ -83,34 +65,34 @@ int dtg_viommu_op_encode(const struct dtg_viommu_op *op,
 	if (size < DTG_DOMCTL_SIZE)
 		return -DTG_ENOSPACE;
 	memset(b, 0, DTG_DOMCTL_SIZE);
-	put32(b + 4, interface_version);
-	put16(b + 8, domid);
+	dtg_put_le32(b + 4, interface_version);
+	dtg_put_le16(b + 8, domid);
 	switch (op->kind) {
 	case DTG_VOP_SET_VIOMMU_TYPE:
 		return -DTG_EUNSUPPORTED;   /* part of createdomain */
 	case DTG_VOP_ALLOC_VSID_RANGE:
-		put32(b, DTG_XEN_DOMCTL_VIOMMU_ALLOC_VSID_RANGE);
-		put32(u + 0, op->u.vsid.first_psid);
-		put16(u + 4, op->u.vsid.nr_sids);
+		dtg_put_le32(b, DTG_XEN_DOMCTL_VIOMMU_ALLOC_VSID_RANGE);
+		dtg_put_le32(u + 0, op->u.vsid.first_psid);
+		dtg_put_le16(u + 4, op->u.vsid.nr_sids);
 		/* u+6: explicit padding, zero; u+8: first_vsid is OUT */
 		break;
 	case DTG_VOP_QUERY_CAPS:
-		put32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
-		put32(u + 0, DTG_XEN_DOMCTL_QUERY_VIOMMU_CAPS);
-		put64(u + 8, op->u.query.viommu_type);
+		dtg_put_le32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
+		dtg_put_le32(u + 0, DTG_XEN_DOMCTL_QUERY_VIOMMU_CAPS);
+		dtg_put_le64(u + 8, op->u.query.viommu_type);
 		break;
 	case DTG_VOP_CREATE:
-		put32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
-		put32(u + 0, DTG_XEN_DOMCTL_CREATE_VIOMMU);
-		put64(u + 8, op->u.create.viommu_type);
-		put64(u + 16, op->u.create.base_address);
-		put64(u + 24, op->u.create.length);
-		put64(u + 32, op->u.create.capabilities);
+		dtg_put_le32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
+		dtg_put_le32(u + 0, DTG_XEN_DOMCTL_CREATE_VIOMMU);
+		dtg_put_le64(u + 8, op->u.create.viommu_type);
+		dtg_put_le64(u + 16, op->u.create.base_address);
+		dtg_put_le64(u + 24, op->u.create.length);
+		dtg_put_le64(u + 32, op->u.create.capabilities);
 		break;
 	case DTG_VOP_DESTROY:
-		put32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
-		put32(u + 0, DTG_XEN_DOMCTL_DESTROY_VIOMMU);
-		put32(u + 8, op->u.destroy.viommu_id);
+		dtg_put_le32(b, DTG_XEN_DOMCTL_VIOMMU_OP);
+		dtg_put_le32(u + 0, DTG_XEN_DOMCTL_DESTROY_VIOMMU);
+		dtg_put_le32(u + 8, op->u.destroy.viommu_id);
 		break;
 	default:
 		return -DTG_EINVAL;

@@ -229,17 +229,11 @@ int main(void)
 {
 	Suite *s = suite_create("domctl_xen");
 	TCase *tc = tcase_create("xen-headers");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_virt_pl031);
 	tcase_add_test(tc, test_zcu102_gem);
 	tcase_add_test(tc, test_dra7_dsp);
 	tcase_add_test(tc, test_one_mib);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

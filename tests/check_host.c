@@ -635,8 +635,6 @@ int main(void)
 {
 	Suite *s = suite_create("host");
 	TCase *tc = tcase_create("host");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_ranges);
 	tcase_add_test(tc, test_pci);
@@ -646,9 +644,5 @@ int main(void)
 	tcase_add_test(tc, test_load_bad_blob);
 	tcase_add_test(tc, test_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

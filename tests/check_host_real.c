@@ -204,8 +204,6 @@ int main(void)
 {
 	Suite *s = suite_create("host-real");
 	TCase *tc = tcase_create("real");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_qemu_virt_pl031);
 	tcase_add_test(tc, test_zcu102_ethernet);
@@ -214,9 +212,5 @@ int main(void)
 	tcase_add_test(tc, test_sdm845_iommus);
 	tcase_add_test(tc, test_pcie_iommu_map);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -426,11 +426,5 @@ Suite *viommu_bind_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(viommu_bind_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(viommu_bind_suite());
 }

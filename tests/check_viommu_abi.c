@@ -167,16 +167,10 @@ int main(void)
 {
 	Suite *s = suite_create("viommu-abi");
 	TCase *tc = tcase_create("encode");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_alloc_vsid_range);
 	tcase_add_test(tc, test_x86_viommu_op);
 	tcase_add_test(tc, test_vbind_plan_splits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

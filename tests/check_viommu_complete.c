@@ -251,17 +251,11 @@ int main(void)
 {
 	Suite *s = suite_create("viommu-complete");
 	TCase *tc = tcase_create("complete");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_seed_workflow);
 	tcase_add_test(tc, test_host_phandle_and_user_vid);
 	tcase_add_test(tc, test_bad_input);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -262,17 +262,11 @@ int main(void)
 {
 	Suite *s = suite_create("viommu-domain");
 	TCase *tc = tcase_create("domain");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_gem_vsmmu_virtio);
 	tcase_add_test(tc, test_user_vid_and_virtio_only);
 	tcase_add_test(tc, test_bad_descriptions);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -10,6 +10,17 @@
 
 #include "testutil.h"
 
+int tu_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static const char *srcdir(void)
 {
 	const char *s = getenv("top_srcdir");

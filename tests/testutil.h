@@ -10,6 +10,10 @@
 #include <xendtgen/dtgen.h>
 #include <xendtgen/host.h>
 
+struct Suite;
+/* Run a Check suite (CK_NORMAL); the exit status for main(). */
+int tu_run_suite(struct Suite *s);
+
 /* Path of a file under $top_srcdir/tests/data (static buffer per call). */
 const char *tu_data_path(const char *name, char *buf, size_t size);
 
