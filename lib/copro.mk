@@ -1,6 +1,6 @@
 # lib/copro-*: shared coprocessors (SCF): instances, finalize step,
 # hypervisor-side description, host-DT / command-line marks, xl.cfg key.
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/copro-internal.h \
 	%reldir%/copro-model.c \
 	%reldir%/copro-finalize.c \

@@ -1,5 +1,5 @@
 # lib/dom0less*: the dom0less boot builder (edited host DTB, module placement).
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/dom0less-internal.h \
 	%reldir%/dom0less.c \
 	%reldir%/dom0less-place.c \

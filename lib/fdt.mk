@@ -1,5 +1,5 @@
 # lib/fdt-*: guest FDT emitters and the partial-DT checker
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/fdt-internal.h \
 	%reldir%/fdt-gnode.c \
 	%reldir%/fdt-partial.c \

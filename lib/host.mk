@@ -1,5 +1,5 @@
 # lib/host*: the host device-tree model (see lib/host-internal.h)
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/host-internal.h \
 	%reldir%/host-load.c \
 	%reldir%/host-reg.c \

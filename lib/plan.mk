@@ -1,5 +1,5 @@
 # lib/plan-*, lib/xlcfg*: domctl plan and xl.cfg output
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/plan-internal.h \
 	%reldir%/plan-ops.c \
 	%reldir%/plan-exec.c \

@@ -1,6 +1,6 @@
 # lib/viommu-*, lib/virtio-mmio.c: virtual IOMMUs, vMasterID binding,
 # partial-DT completion, proposed-ABI profiles, grant-DMA virtio.
-lib_libdtgen_la_SOURCES += \
+lib_libdtgen_core_la_SOURCES += \
 	%reldir%/viommu-model.c \
 	%reldir%/viommu-internal.h \
 	%reldir%/viommu-bind.c \

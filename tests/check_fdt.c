@@ -485,6 +485,7 @@ START_TEST(test_guest_dt_dom0less)
 	ck_assert_int_eq(dtg_fdt_guest_alloc(f.d, &def, &sd), 0);
 	ck_assert_uint_eq(sd, sl);
 	ck_assert_int_eq(memcmp(def, libxl, sl), 0);
+	dtg_free(dtg_domain_ctx(f.d), def);
 	ck_assert_int_eq(dtg_fdt_guest_by_alloc(f.d, 7, &def, &sd), -DTG_EINVAL);
 	dtg_free(dtg_domain_ctx(f.d), plain);
 	dtg_free(dtg_domain_ctx(f.d), enh);

@@ -9,8 +9,10 @@ check_LTLIBRARIES = tests/libdtgtest.la
 tests_libdtgtest_la_SOURCES = tests/testutil.h tests/testutil.c
 tests_libdtgtest_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
-# A Check test links libdtgen, libfdt, Check and the helpers.
+# A Check test links libdtgen (as installed: public symbols only), libfdt,
+# Check and the helpers; a white-box test links the internal archive.
 TEST_LDADD = tests/libdtgtest.la lib/libdtgen.la $(FDT_LIBS) $(CHECK_LIBS)
+TEST_CORE_LDADD = tests/libdtgtest.la lib/libdtgen-core.la $(FDT_LIBS) $(CHECK_LIBS)
 
 check_PROGRAMS += tests/check_ctx
 TESTS += tests/check_ctx
