@@ -63,7 +63,8 @@
 #define DTG_GUEST_SPI_VPL011   32
 #define DTG_GUEST_SPI_VIRTIO_FIRST 33
 #define DTG_GUEST_SPI_VIRTIO_LAST  43
-#define DTG_GUEST_MAX_VCPUS    128
+#define DTG_GUEST_MAX_VCPUS    128  /* Arm GUEST_MAX_VCPUS, x86 HVM_MAX_VCPUS */
+#define DTG_X86_VIOMMU_MAX_VCPUS 288 /* the 2017 vIOMMU series' HVM limit */
 
 /* A bump allocator whose blocks are all freed with the domain. */
 struct dtg_arena_block;

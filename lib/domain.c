@@ -163,10 +163,11 @@ int dtg_domain_set_vcpus(dtg_domain *d, unsigned vcpus)
 
 	if (rc)
 		return rc;
-	if (vcpus < 1 || vcpus > DTG_GUEST_MAX_VCPUS)
+	/* the limit depends on arch and vIOMMU: finalize checks it */
+	if (vcpus < 1 || vcpus > DTG_X86_VIOMMU_MAX_VCPUS)
 		return dtg_error(d->ctx, DTG_ERANGE,
 				 "domain: vcpus: %u is not in 1..%u", vcpus,
-				 DTG_GUEST_MAX_VCPUS);
+				 DTG_X86_VIOMMU_MAX_VCPUS);
 	d->vcpus = vcpus;
 	return 0;
 }

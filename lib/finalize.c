@@ -10,6 +10,7 @@
 
 #include "host-internal.h"
 #include "finalize-internal.h"
+#include "viommu-internal.h"
 #include "copro-internal.h"
 
 uint32_t dtg_fin_new_phandle(struct dtg_fin *f)
@@ -175,6 +176,26 @@ static void reset_decisions(struct dtg_domain *d)
 	d->next_phandle = DTG_GUEST_PHANDLE_FIRST;
 }
 
+/*
+ * vCPUs: Arm guests and plain x86 HVM guests stop at 128 (GUEST_MAX_VCPUS,
+ * HVM_MAX_VCPUS); the proposed x86 vIOMMU exists to go beyond, up to 288,
+ * and dtg_viommu_check() then wants x2apic above 255.
+ */
+static int check_vcpus(const dtg_domain *d, const char *hname)
+{
+	bool vtd = d->vstate && d->vstate->cfg.type == DTG_VIOMMU_VTD;
+	unsigned max = d->arch == DTG_ARCH_X86 && vtd ? DTG_X86_VIOMMU_MAX_VCPUS
+						      : DTG_GUEST_MAX_VCPUS;
+
+	if (d->vcpus <= max)
+		return 0;
+	return dtg_error(d->ctx, DTG_ERANGE,
+			 "%s: %s: vcpus: %u is more than %u%s", hname,
+			 d->name ? d->name : "domain", d->vcpus, max,
+			 d->arch == DTG_ARCH_X86 && !vtd ?
+			 " (more needs viommu = \"type=vtd,intremap=1,x2apic=1\")" : "");
+}
+
 int dtg_domain_finalize(dtg_domain *d)
 {
 	struct dtg_fin f;
@@ -192,6 +213,9 @@ int dtg_domain_finalize(dtg_domain *d)
 	f.fdt = dtg_host_fdt(d->host);
 	f.hname = dtg_host_name(d->host);
 	f.a = &d->arena;
+	rc = check_vcpus(d, f.hname);
+	if (rc)
+		return rc;
 
 	f.gic_version = d->gic_version ? d->gic_version : host_gic_version(f.fdt);
 	if (!f.gic_version) {

@@ -374,7 +374,12 @@ START_TEST(test_setters_reject)
 
 	bad_open(&b, "virt.dtb");
 	ck_assert_int_eq(dtg_domain_set_vcpus(b.d, 0), -DTG_ERANGE);
-	ck_assert_int_eq(dtg_domain_set_vcpus(b.d, 129), -DTG_ERANGE);
+	ck_assert_int_eq(dtg_domain_set_vcpus(b.d, 289), -DTG_ERANGE);
+	/* an Arm guest stops at GUEST_MAX_VCPUS, checked when finalized */
+	ck_assert_int_eq(dtg_domain_set_vcpus(b.d, 129), 0);
+	ck_assert_int_eq(dtg_domain_finalize(b.d), -DTG_ERANGE);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(b.ctx), "vcpus: 129 is more than 128"));
+	ck_assert_int_eq(dtg_domain_set_vcpus(b.d, 128), 0);
 	ck_assert_int_eq(dtg_domain_set_gic_version(b.d, 4), -DTG_EINVAL);
 	ck_assert_int_eq(dtg_domain_set_memory_mib(b.d, 0), -DTG_ERANGE);
 	ck_assert_int_eq(dtg_pt_set_iommu(b.d, 0, DTG_IOMMU_MODE_ON), -DTG_EINVAL);

@@ -227,6 +227,17 @@ START_TEST(test_bad_descriptions)
 	dtg_domain_set_viommu(d, &cfg);
 	ck_assert_int_eq(dtg_domain_finalize(d), -DTG_EINVAL);
 	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "x2apic=1 needs intremap=1"));
+	/* 256 vCPUs: not without the vIOMMU, nor without x2apic */
+	ck_assert_int_eq(dtg_domain_set_vcpus(d, 256), 0);
+	cfg.caps = DTG_VIOMMU_CAP_INTREMAP;
+	dtg_domain_set_viommu(d, &cfg);
+	ck_assert_int_eq(dtg_domain_finalize(d), -DTG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "256 vCPUs need x2apic=1"));
+	cfg.type = DTG_VIOMMU_NONE;
+	dtg_domain_set_viommu(d, &cfg);
+	ck_assert_int_eq(dtg_domain_finalize(d), -DTG_ERANGE);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "vcpus: 256 is more than 128"));
+	cfg.type = DTG_VIOMMU_VTD;
 	cfg.caps = DTG_VIOMMU_CAP_X2APIC | DTG_VIOMMU_CAP_INTREMAP;
 	dtg_domain_set_viommu(d, &cfg);
 	ck_assert_int_eq(dtg_domain_finalize(d), 0);
