@@ -60,4 +60,10 @@ int dtg_copro_apply_cfg(dtg_domain *d, const char *name,
 struct dtg_buf;
 void dtg_copro_xlcfg(const struct dtg_domain *d, struct dtg_buf *b);
 
+/*
+ * Put each mark's `xen,shared-coprocessor` into an open, writable FDT whose
+ * paths are the host's; returns 0 or a libfdt error.
+ */
+int dtg_copro_write_marks(void *fdt, const struct dtg_copro_marks *m);
+
 #endif /* DTG_COPRO_INTERNAL_H */

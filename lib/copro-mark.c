@@ -323,6 +323,22 @@ static int dom0_desc_blob(const dtg_domain *dom0, void *buf, int size)
 	return r;
 }
 
+int dtg_copro_write_marks(void *fdt, const struct dtg_copro_marks *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		int node = fdt_path_offset(fdt, m->mark[i].host_path), r;
+
+		if (node < 0)
+			return node;
+		r = m->mark[i].mode == DTG_COPRO_EXCLUSIVE ?
+		    fdt_setprop_string(fdt, node, DTG_COPRO_MARK_PROP, "exclusive") :
+		    fdt_setprop(fdt, node, DTG_COPRO_MARK_PROP, NULL, 0);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 int dtg_copro_mark_host(dtg_ctx *ctx, const dtg_host *host,
 			const struct dtg_copro_marks *m, const dtg_domain *dom0,
 			void **out, size_t *size)
@@ -359,19 +375,8 @@ int dtg_copro_mark_host(dtg_ctx *ctx, const dtg_host *host,
 		return dtg_error(ctx, DTG_ENOMEM, "mark: out of memory");
 	}
 	r = fdt_open_into(src, fdt, (int)total);
-	for (size_t i = 0; !r && i < m->n; i++) {
-		int node = fdt_path_offset(fdt, m->mark[i].host_path);
-
-		if (node < 0) {
-			dtg_free(ctx, fdt);
-			dtg_free(ctx, desc);
-			return dtg_error(ctx, DTG_ENOTFOUND, "%s: %s: %s: no such node",
-					 dtg_host_name(host), m->mark[i].host_path, DTG_COPRO_MARK_PROP);
-		}
-		r = m->mark[i].mode == DTG_COPRO_EXCLUSIVE ?
-		    fdt_setprop_string(fdt, node, DTG_COPRO_MARK_PROP, "exclusive") :
-		    fdt_setprop(fdt, node, DTG_COPRO_MARK_PROP, NULL, 0);
-	}
+	if (!r)
+		r = dtg_copro_write_marks(fdt, m);
 	if (!r && desc && dtg_domain_copro_count(dom0)) {
 		int chosen = fdt_path_offset(fdt, "/chosen");
 		int old, s = fdt_path_offset(desc, "/" DTG_COPRO_DESC_NODE);

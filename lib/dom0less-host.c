@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "dom0less-internal.h"
+#include "copro-internal.h"
 
 static int fdt_fail(struct dtg_dom0less *b, int err, const char *node,
 		    const char *prop)
@@ -180,6 +181,7 @@ static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 		chosen = fdt_path_offset(fdt, "/chosen");
 	}
 	r = r ? r : mark_passthrough(b, fdt);
+	r = r ? r : dtg_copro_write_marks(fdt, &b->marks);
 	return r ? r : fdt_pack(fdt);
 }
 
@@ -205,6 +207,7 @@ int dtg_dom0less_edit_host(struct dtg_dom0less *b)
 
 	if (r)
 		return r;
+	size += 64 * b->marks.n;   /* xen,shared-coprocessor marks */
 
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;

@@ -3,6 +3,7 @@
 #ifndef DTG_DOM0LESS_INTERNAL_H
 #define DTG_DOM0LESS_INTERNAL_H
 
+#include <xendtgen/copro.h>
 #include <xendtgen/dom0less.h>
 
 #include "internal.h"
@@ -41,6 +42,7 @@ struct dtg_dom0less {
 	uint64_t xen_addr, dtb_addr;  /* where boot.cmd loads Xen and the DTB */
 	void *host_dtb;
 	size_t host_dtb_size;
+	struct dtg_copro_marks marks; /* shared coprocessors to mark */
 };
 
 /* Read /memory banks and reserved regions of the host (dom0less-place.c). */

@@ -49,6 +49,7 @@ void dtg_dom0less_free(dtg_dom0less *b)
 	dtg_free(b->ctx, b->reserved);
 	dtg_free(b->ctx, b->module);
 	dtg_free(b->ctx, b->host_dtb);
+	dtg_copro_marks_free(b->ctx, &b->marks);
 	dtg_free(b->ctx, b->xen_bootargs);
 	dtg_free(b->ctx, b);
 }
@@ -182,7 +183,10 @@ static int check_user_partial(struct dtg_dom0less *b,
 	return r < 0 ? r : 0;
 }
 
-/* Shared coprocessors: not passed through elsewhere, exclusive claims. */
+/*
+ * Shared coprocessors: not passed through elsewhere, exclusive claims;
+ * then the marks the host DT gets for the ones Xen shares.
+ */
 static int check_copro_claims(struct dtg_dom0less *b)
 {
 	const dtg_domain **doms = dtg_alloc(b->ctx, b->nguest * sizeof(*doms));
@@ -193,6 +197,9 @@ static int check_copro_claims(struct dtg_dom0less *b)
 	for (size_t i = 0; i < b->nguest; i++)
 		doms[i] = b->guest[i].g.domain;
 	r = dtg_copro_check_system(b->ctx, doms, b->nguest);
+	if (!r)
+		r = dtg_copro_marks_from_domains(b->ctx, doms, b->nguest,
+						 &b->marks);
 	dtg_free(b->ctx, doms);
 	return r;
 }

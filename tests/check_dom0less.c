@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xendtgen/copro.h>
 #include <xendtgen/dom0less.h>
 #include <xendtgen/domain.h>
 #include "testutil.h"
@@ -512,6 +513,63 @@ START_TEST(test_user_partial)
 }
 END_TEST
 
+/*
+ * Two DRA7 guests share the DSP (several MMIO ranges, auto remapping): the
+ * host DT marks it xen,shared-coprocessor and each guest's partial DT
+ * carries its instance for Xen.
+ */
+START_TEST(test_dra7_shared_dsp)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "dra7-evm.dtb");
+	struct dtg_dom0less_guest g = { .kernel_size = 8 * MIB };
+	dtg_domain *d[2];
+	dtg_dom0less *b;
+	const void *dtb;
+	size_t size;
+	char name[8];
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(dtg_domain_new(ctx, host, &d[i]), 0);
+		snprintf(name, sizeof(name), "dsp%d", i);
+		ck_assert_int_eq(dtg_domain_set_name(d[i], name), 0);
+		ck_assert_int_eq(dtg_domain_set_arch(d[i], DTG_ARCH_ARM32), 0);
+		ck_assert_int_eq(dtg_domain_set_memory_mib(d[i], 64), 0);
+		ck_assert_int_eq(dtg_domain_set_kernel(d[i], "/boot/zImage", NULL), 0);
+		ck_assert_int_eq(dtg_domain_add_coprocessor(d[i], "/ocp/dsp@40800000"), 0);
+		ck_assert_int_eq(dtg_copro_set_placement(d[i], 0, -1, DTG_PLACE_AUTO, 0), 0);
+		ck_assert_msg(dtg_domain_finalize(d[i]) == 0, "%s", dtg_last_error(ctx));
+	}
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	for (int i = 0; i < 2; i++) {
+		g.domain = d[i];
+		ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), i);
+	}
+	ck_assert_msg(dtg_dom0less_finalize(b) == 0, "%s", dtg_last_error(ctx));
+	check_placement(host, b, 0);
+	ck_assert_int_eq(dtg_dom0less_host_dtb(b, &dtb, &size), 0);
+	ck_assert_int_eq(fdt_check_full(dtb, size), 0);
+	int dsp = fdt_path_offset(dtb, "/ocp/dsp@40800000");
+	ck_assert_int_ge(dsp, 0);
+	ck_assert_ptr_nonnull(fdt_getprop(dtb, dsp, "xen,shared-coprocessor", NULL));
+	/* shared, not passed through: no xen,passthrough */
+	ck_assert_ptr_null(fdt_getprop(dtb, dsp, "xen,passthrough", NULL));
+	for (size_t i = 0; i < 2; i++) {
+		const void *p;
+		size_t psize;
+
+		ck_assert_int_eq(dtg_dom0less_partial_dtb(b, i, &p, &psize), 0);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_ge(fdt_path_offset(p, "/xen-coprocessors"), 0);
+	}
+	dtg_dom0less_free(b);
+	dtg_domain_free(d[0]);
+	dtg_domain_free(d[1]);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *dom0less_suite(void)
 {
 	Suite *s = suite_create("dom0less");
@@ -522,6 +580,7 @@ static Suite *dom0less_suite(void)
 	tcase_add_test(tc, test_zcu102_placement_two_banks);
 	tcase_add_test(tc, test_bad_descriptions);
 	tcase_add_test(tc, test_user_partial);
+	tcase_add_test(tc, test_dra7_shared_dsp);
 	suite_add_tcase(s, tc);
 	return s;
 }
