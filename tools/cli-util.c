@@ -149,3 +149,50 @@ dtg_host *cli_load_host(dtg_ctx *ctx, const char *path)
 	}
 	return host;
 }
+
+int cli_parse(int argc, char **argv, const struct cli_opt *opts,
+	      const char **pos, int maxpos)
+{
+	bool options = true;
+	int npos = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct cli_opt *o;
+
+		if (options && (!strcmp(a, "-h") || !strcmp(a, "--help")))
+			return CLI_HELP;
+		if (options && !strcmp(a, "--")) {
+			options = false;
+			continue;
+		}
+		if (options && a[0] == '-' && a[1]) {  /* "-" alone is stdin */
+			for (o = opts; o->name; o++)
+				if (!strcmp(a, o->name) ||
+				    (o->alias && !strcmp(a, o->alias)))
+					break;
+			if (!o->name) {
+				fprintf(stderr, "dtgen: %s: unknown option '%s'\n",
+					argv[0], a);
+				return -1;
+			}
+			if (!o->value) {
+				*o->flag = true;
+			} else if (i + 1 < argc) {
+				*o->value = argv[++i];
+			} else {
+				fprintf(stderr, "dtgen: %s: option '%s' needs a "
+					"value\n", argv[0], a);
+				return -1;
+			}
+			continue;
+		}
+		if (npos >= maxpos) {
+			fprintf(stderr, "dtgen: %s: unexpected argument '%s'\n",
+				argv[0], a);
+			return -1;
+		}
+		pos[npos++] = a;
+	}
+	return npos;
+}

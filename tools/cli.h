@@ -6,6 +6,7 @@
 #ifndef DTGEN_CLI_H
 #define DTGEN_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +17,25 @@
 #define CLI_OK 0
 #define CLI_FAIL 1   /* the input or description is wrong */
 #define CLI_USAGE 2  /* the command line is wrong */
+
+/* One option of a subcommand: a flag (value NULL) or one taking a value. */
+struct cli_opt {
+	const char *name;      /* "-o", "--xen", ... */
+	const char *alias;     /* another spelling ("--output"), or NULL */
+	const char **value;    /* receives the option's value; NULL for a flag */
+	bool *flag;            /* set when the flag is given */
+};
+
+#define CLI_HELP (-2)  /* cli_parse() saw -h or --help */
+
+/*
+ * Parse argv[1..argc) of subcommand argv[0]: the options in opts (ended by
+ * an entry with name NULL; "--" ends options), the rest positional, at most
+ * maxpos of them, into pos.  Returns how many positionals there were,
+ * CLI_HELP, or -1 after printing "dtgen: CMD: ..." for a bad option.
+ */
+int cli_parse(int argc, char **argv, const struct cli_opt *opts,
+	      const char **pos, int maxpos);
 
 /* Read a whole file (or "-" for stdin); prints "dtgen: FILE: reason". */
 int cli_read_file(const char *path, void **data, size_t *size);

@@ -13,61 +13,50 @@
 
 #include "cli.h"
 
-static int usage(void)
+static int usage(FILE *f)
 {
-	fprintf(stderr, "usage: dtgen complete HOST.dtb PARTIAL.dtb -o OUT.dtb "
+	fprintf(f, "usage: dtgen complete HOST.dtb PARTIAL.dtb -o OUT.dtb "
 		"[--viommu smmuv3] [--id-bits N]\n");
 	return CLI_USAGE;
 }
 
 int cmd_complete(int argc, char **argv)
 {
-	const char *pos[2] = { NULL, NULL }, *outpath = NULL;
+	const char *pos[2], *outpath = NULL, *viommu = "smmuv3", *bits = NULL;
+	const struct cli_opt cli_opts[] = {
+		{ "-o", "--output", &outpath, NULL },
+		{ "--viommu", NULL, &viommu, NULL },
+		{ "--id-bits", NULL, &bits, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
 	struct dtg_complete_opts opts = { DTG_VIOMMU_SMMUV3, 0 };
-	int npos = 0, status = CLI_FAIL, r;
+	int status = CLI_FAIL, r, n;
 	dtg_ctx *ctx;
 	dtg_host *host;
 	void *partial = NULL, *out = NULL;
 	size_t psize = 0, osize = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
-		    !strcmp(a, "--viommu") || !strcmp(a, "--id-bits")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dtgen: complete: option '%s' needs a value\n", a);
-				return CLI_USAGE;
-			}
-			if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-				outpath = argv[++i];
-			else if (!strcmp(a, "--viommu")) {
-				if (strcmp(argv[++i], "smmuv3")) {
-					fprintf(stderr, "dtgen: complete: --viommu '%s': only smmuv3 fits an Arm partial DT\n",
-						argv[i]);
-					return CLI_USAGE;
-				}
-			} else {
-				char *end;
-				unsigned long v = strtoul(argv[++i], &end, 0);
-				if (*end || v < 1 || v > 32) {
-					fprintf(stderr, "dtgen: complete: --id-bits '%s' is not 1..32\n",
-						argv[i]);
-					return CLI_USAGE;
-				}
-				opts.id_bits = (unsigned)v;
-			}
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dtgen: complete: unknown option '%s'\n", a);
-			return usage();
-		} else if (npos < 2) {
-			pos[npos++] = a;
-		} else {
-			return usage();
-		}
+	n = cli_parse(argc, argv, cli_opts, pos, 2);
+	if (n == CLI_HELP)
+		return usage(stdout), CLI_OK;
+	if (n != 2 || !outpath)
+		return usage(stderr);
+	if (strcmp(viommu, "smmuv3")) {
+		fprintf(stderr, "dtgen: complete: --viommu '%s': only smmuv3 fits an Arm partial DT\n",
+			viommu);
+		return CLI_USAGE;
 	}
-	if (npos != 2 || !outpath)
-		return usage();
+	if (bits) {
+		char *end;
+		unsigned long v = strtoul(bits, &end, 0);
+
+		if (*end || v < 1 || v > 32) {
+			fprintf(stderr, "dtgen: complete: --id-bits '%s' is not 1..32\n",
+				bits);
+			return CLI_USAGE;
+		}
+		opts.id_bits = (unsigned)v;
+	}
 	ctx = cli_ctx_new();
 	if (!ctx) {
 		fprintf(stderr, "dtgen: out of memory\n");

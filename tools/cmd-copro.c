@@ -37,24 +37,20 @@ int cmd_copro_mark(int argc, char **argv)
 	dtg_host *h;
 	int status = CLI_FAIL, r;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--dom0") && i + 1 < argc)
-			dom0_cfg = argv[++i];
-		else if (!strcmp(argv[i], "--cmdline"))
-			cmdline = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			goto usage;
-		else if (!host_path)
-			host_path = argv[i];
-		else if (ncfg < MAX_DOMS)
-			cfgs[ncfg++] = argv[i];
-		else
-			goto usage;
-	}
-	if (!host_path || (!ncfg && !dom0_cfg) || (!out == !cmdline))
+	const struct cli_opt opts[] = {
+		{ "-o", "--output", &out, NULL },
+		{ "--dom0", NULL, &dom0_cfg, NULL },
+		{ "--cmdline", NULL, NULL, &cmdline },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const char *pos[MAX_DOMS + 1];
+	int n = cli_parse(argc, argv, opts, pos, MAX_DOMS + 1);
+
+	if (n < 1 || (n == 1 && !dom0_cfg) || (!out == !cmdline))
 		goto usage;
+	host_path = pos[0];
+	for (int i = 1; i < n; i++)
+		cfgs[ncfg++] = pos[i];
 	ctx = cli_ctx_new();
 	if (!ctx)
 		return CLI_FAIL;
@@ -116,15 +112,12 @@ int cmd_copro_read(int argc, char **argv)
 	dtg_host *h;
 	int r;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
-			line = argv[++i];
-		else if (argv[i][0] == '-' || host_path)
-			goto usage;
-		else
-			host_path = argv[i];
-	}
-	if (!host_path)
+	const struct cli_opt opts[] = {
+		{ "--cmdline", NULL, &line, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (cli_parse(argc, argv, opts, &host_path, 1) != 1)
 		goto usage;
 	ctx = cli_ctx_new();
 	if (!ctx)

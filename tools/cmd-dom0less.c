@@ -275,57 +275,43 @@ out:
 
 int cmd_dom0less(int argc, char **argv)
 {
-	struct dtg_dom0less_opts opts = { 0 };
+	struct dtg_dom0less_opts d0l_opts = { 0 };
 	const char *out_dir = NULL, *host_path = NULL, *xen_image = "xen";
-	const char *cfgs[MAX_GUESTS];
-	size_t ncfg = 0;
+	const char *opts_bootargs = NULL, *pos[MAX_GUESTS + 1], *load_base = NULL;
+	const char **cfgs = pos + 1;   /* the guests' xl.cfg files */
+	size_t ncfg;
 	struct job j = { 0 };
 	int status = CLI_FAIL;
+	const struct cli_opt opts[] = {
+		{ "-o", "--output", &out_dir, NULL },
+		{ "--xen-bootargs", NULL, &opts_bootargs, NULL },
+		{ "--load-base", NULL, &load_base, NULL },
+		{ "--xen", NULL, &xen_image, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	int n = cli_parse(argc, argv, opts, pos, MAX_GUESTS + 1);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			return CLI_OK;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--xen-bootargs") ||
-			    !strcmp(a, "--load-base") || !strcmp(a, "--xen")) &&
-			   i + 1 < argc) {
-			const char *v = argv[++i];
-
-			if (!strcmp(a, "-o")) {
-				out_dir = v;
-			} else if (!strcmp(a, "--xen-bootargs")) {
-				opts.xen_bootargs = v;
-			} else if (!strcmp(a, "--xen")) {
-				xen_image = v;
-			} else {
-				char *end;
-				errno = 0;
-				opts.load_base = strtoull(v, &end, 0);
-				if (errno || *end || !opts.load_base) {
-					fprintf(stderr, "dtgen: --load-base: '%s' "
-						"is not an address\n", v);
-					return CLI_USAGE;
-				}
-			}
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dtgen: dom0less: unknown option %s\n%s",
-				a, usage);
-			return CLI_USAGE;
-		} else if (!host_path) {
-			host_path = a;
-		} else if (ncfg < MAX_GUESTS) {
-			cfgs[ncfg++] = a;
-		} else {
-			fprintf(stderr, "dtgen: dom0less: at most %d guests\n",
-				MAX_GUESTS);
-			return CLI_USAGE;
-		}
+	if (n == CLI_HELP) {
+		fputs(usage, stdout);
+		return CLI_OK;
 	}
-	if (!host_path || !ncfg || !out_dir) {
+	if (n < 2 || !out_dir) {
 		fputs(usage, stderr);
 		return CLI_USAGE;
+	}
+	host_path = pos[0];
+	ncfg = (size_t)n - 1;
+	d0l_opts.xen_bootargs = opts_bootargs;
+	if (load_base) {
+		char *end;
+
+		errno = 0;
+		d0l_opts.load_base = strtoull(load_base, &end, 0);
+		if (errno || *end || !d0l_opts.load_base) {
+			fprintf(stderr, "dtgen: --load-base: '%s' is not an "
+				"address\n", load_base);
+			return CLI_USAGE;
+		}
 	}
 	j.ctx = cli_ctx_new();
 	if (!j.ctx)
@@ -333,7 +319,7 @@ int cmd_dom0less(int argc, char **argv)
 	j.host = cli_load_host(j.ctx, host_path);
 	if (!j.host)
 		goto out;
-	int r = dtg_dom0less_new(j.ctx, j.host, &opts, &j.b);
+	int r = dtg_dom0less_new(j.ctx, j.host, &d0l_opts, &j.b);
 	if (r) {
 		cli_report(j.ctx, r);
 		goto out;
@@ -341,7 +327,6 @@ int cmd_dom0less(int argc, char **argv)
 	for (size_t i = 0; i < ncfg; i++) {
 		struct dtg_dom0less_guest g = { 0 };
 		struct dtg_domain_info info;
-
 		dtg_config *cfg = NULL;
 		const char *dt;
 

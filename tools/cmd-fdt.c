@@ -16,61 +16,45 @@
 
 typedef int (*fdt_alloc_fn)(const dtg_domain *d, void **out, size_t *size);
 
-/* HOST.dtb GUEST.cfg -o OUT.dtb, in any order; -o - is stdout. */
-static int parse_two_and_out(int argc, char **argv, const char **host,
-			     const char **cfg, const char **out)
+/*
+ * HOST.dtb GUEST.cfg -o OUT.dtb (-o - is stdout), and for guest-dt
+ * --dom0less / --dom0less-enhanced: who builds the guest's DT.
+ */
+static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
+		    fdt_alloc_fn dom0less, fdt_alloc_fn enhanced)
 {
-	const char *pos[2] = { NULL, NULL };
-	int npos = 0;
-	bool opts = true;
-
-	*out = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && !strcmp(a, "--")) {
-			opts = false;
-		} else if (opts && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "dtgen: %s: option '%s' needs a "
-					"value\n", argv[0], a);
-				return -1;
-			}
-			*out = argv[++i];
-		} else if (opts && a[0] == '-' && a[1]) {
-			fprintf(stderr, "dtgen: %s: unknown option '%s'\n",
-				argv[0], a);
-			return -1;
-		} else if (npos < 2) {
-			pos[npos++] = a;
-		} else {
-			fprintf(stderr, "dtgen: %s: unexpected argument '%s'\n",
-				argv[0], a);
-			return -1;
-		}
-	}
-	if (npos != 2 || !*out) {
-		fprintf(stderr, "usage: dtgen %s HOST.dtb GUEST.cfg -o OUT.dtb\n",
-			argv[0]);
-		return -1;
-	}
-	*host = pos[0];
-	*cfg = pos[1];
-	return 0;
-}
-
-static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit)
-{
-	const char *hostpath, *cfgpath, *outpath;
+	const char *pos[2], *outpath = NULL, *hostpath, *cfgpath;
+	bool d0l = false, enh = false;
+	const struct cli_opt opts[] = {
+		{ "-o", "--output", &outpath, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const struct cli_opt guest_opts[] = {   /* guest-dt: who builds it */
+		{ "-o", "--output", &outpath, NULL },
+		{ "--dom0less", NULL, NULL, &d0l },
+		{ "--dom0less-enhanced", NULL, NULL, &enh },
+		{ NULL, NULL, NULL, NULL },
+	};
 	dtg_ctx *ctx;
 	dtg_host *host;
 	dtg_domain *d = NULL;
 	void *blob = NULL;
 	size_t size = 0;
-	int status = CLI_FAIL, r;
+	int status = CLI_FAIL, r, n;
 
-	if (parse_two_and_out(argc, argv, &hostpath, &cfgpath, &outpath))
-		return CLI_USAGE;
+	n = cli_parse(argc, argv, dom0less ? guest_opts : opts, pos, 2);
+	if (n == CLI_HELP || n != 2 || !outpath) {
+		fprintf(n == CLI_HELP ? stdout : stderr,
+			"usage: dtgen %s HOST.dtb GUEST.cfg -o OUT.dtb%s\n",
+			argv[0], dom0less ? " [--dom0less|--dom0less-enhanced]" : "");
+		return n == CLI_HELP ? CLI_OK : CLI_USAGE;
+	}
+	hostpath = pos[0];
+	cfgpath = pos[1];
+	if (d0l)
+		emit = dom0less;
+	if (enh)
+		emit = enhanced;
 	ctx = cli_ctx_new();
 	if (!ctx) {
 		fprintf(stderr, "dtgen: out of memory\n");
@@ -95,7 +79,7 @@ static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit)
 
 int cmd_partial(int argc, char **argv)
 {
-	return emit_dtb(argc, argv, dtg_fdt_partial_alloc);
+	return emit_dtb(argc, argv, dtg_fdt_partial_alloc, NULL, NULL);
 }
 
 static int guest_dom0less_alloc(const dtg_domain *d, void **out, size_t *size)
@@ -109,21 +93,10 @@ static int guest_enhanced_alloc(const dtg_domain *d, void **out, size_t *size)
 				      out, size);
 }
 
-/* guest-dt [--dom0less | --dom0less-enhanced]: who builds the guest's DT. */
 int cmd_guest_dt(int argc, char **argv)
 {
-	fdt_alloc_fn emit = dtg_fdt_guest_alloc;
-	int n = 0;
-
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--dom0less"))
-			emit = guest_dom0less_alloc;
-		else if (!strcmp(argv[i], "--dom0less-enhanced"))
-			emit = guest_enhanced_alloc;
-		else
-			argv[n++] = argv[i];
-	}
-	return emit_dtb(n, argv, emit);
+	return emit_dtb(argc, argv, dtg_fdt_guest_alloc, guest_dom0less_alloc,
+			guest_enhanced_alloc);
 }
 
 struct issue_printer {
@@ -146,24 +119,20 @@ static int print_issue(void *opaque, const struct dtg_partial_issue *issue)
 
 int cmd_check_partial(int argc, char **argv)
 {
-	const char *pos[2] = { NULL, NULL };
+	const char *pos[2];
+	const struct cli_opt opts[] = { { NULL, NULL, NULL, NULL } };
 	struct issue_printer pr = { NULL, 0 };
-	int npos = 0, status = CLI_FAIL, r;
+	int status = CLI_FAIL, r, n;
 	dtg_ctx *ctx;
 	dtg_host *host;
 	void *blob = NULL;
 	size_t size = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (npos >= 2 || (argv[i][0] == '-' && argv[i][1])) {
-			npos = 3;
-			break;
-		}
-		pos[npos++] = argv[i];
-	}
-	if (npos != 2) {
-		fprintf(stderr, "usage: dtgen check-partial HOST.dtb PARTIAL.dtb\n");
-		return CLI_USAGE;
+	n = cli_parse(argc, argv, opts, pos, 2);
+	if (n == CLI_HELP || n != 2) {
+		fprintf(n == CLI_HELP ? stdout : stderr,
+			"usage: dtgen check-partial HOST.dtb PARTIAL.dtb\n");
+		return n == CLI_HELP ? CLI_OK : CLI_USAGE;
 	}
 	ctx = cli_ctx_new();
 	if (!ctx) {

@@ -19,42 +19,29 @@ int cmd_inspect(int argc, char **argv)
 	const char *dtb = NULL;
 	const char **paths;
 	size_t npaths = 0, len = 0;
-	bool json = false, opts = true;
+	bool json = false;
+	const struct cli_opt opts[] = {
+		{ "--json", NULL, NULL, &json },
+		{ NULL, NULL, NULL, NULL },
+	};
 	dtg_host *host;
 	dtg_ctx *ctx;
 	char *out = NULL;
-	int r, status;
+	int r, status, n;
 
 	paths = calloc((size_t)argc + 1, sizeof(*paths));
 	if (!paths) {
 		fprintf(stderr, "dtgen: out of memory\n");
 		return CLI_FAIL;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (opts && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-			inspect_usage(stdout);
-			free(paths);
-			return CLI_OK;
-		} else if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-		} else if (opts && argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "dtgen: inspect: unknown option '%s'\n", argv[i]);
-			inspect_usage(stderr);
-			free(paths);
-			return CLI_USAGE;
-		} else if (!dtb) {
-			dtb = argv[i];
-		} else {
-			paths[npaths++] = argv[i];
-		}
-	}
-	if (!dtb) {
-		inspect_usage(stderr);
+	n = cli_parse(argc, argv, opts, paths, argc);
+	if (n < 1) {
+		inspect_usage(n == CLI_HELP ? stdout : stderr);
 		free(paths);
-		return CLI_USAGE;
+		return n == CLI_HELP ? CLI_OK : CLI_USAGE;
 	}
+	dtb = paths[0];
+	npaths = (size_t)n - 1;
 	ctx = cli_ctx_new();
 	if (!ctx) {
 		free(paths);
@@ -66,8 +53,8 @@ int cmd_inspect(int argc, char **argv)
 		free(paths);
 		return CLI_FAIL;
 	}
-	r = json ? dtg_host_inspect_json(host, ctx, paths, npaths, &out, &len)
-		 : dtg_host_inspect_text(host, ctx, paths, npaths, &out, &len);
+	r = json ? dtg_host_inspect_json(host, ctx, paths + 1, npaths, &out, &len)
+		 : dtg_host_inspect_text(host, ctx, paths + 1, npaths, &out, &len);
 	status = CLI_OK;
 	if (r) {
 		cli_report(ctx, r);

@@ -32,17 +32,6 @@ static void xlcfg_usage(FILE *f)
 	fprintf(f, "usage: dtgen xlcfg HOST.dtb GUEST.cfg [--partial PATH] [-o OUT]\n");
 }
 
-/* The value after option argv[*i], or NULL (usage error) if missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *cmd)
-{
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "dtgen: %s: option '%s' needs a value\n", cmd,
-			argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static bool parse_domid(const char *s, uint16_t *out)
 {
 	char *end;
@@ -103,75 +92,57 @@ static int render_plan(struct dtg_domain *d, enum plan_format fmt,
 
 int cmd_plan(int argc, char **argv)
 {
-	const char *pos[2] = { NULL, NULL }, *outpath = "-";
-	enum plan_format fmt = FMT_TEXT;
-	uint32_t version = DTG_XEN_4_22_DOMCTL_VERSION;
-	uint16_t domid = 1;
-	int npos = 0, status = CLI_OK, r;
-	bool opts = true;
+	const char *pos[2], *outpath = "-", *format = "text", *xen = "4.22";
+	const char *domid_s = "1";
+	const struct cli_opt opts[] = {
+		{ "--format", NULL, &format, NULL },
+		{ "--domid", NULL, &domid_s, NULL },
+		{ "--xen", NULL, &xen, NULL },
+		{ "-o", "--output", &outpath, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	enum plan_format fmt;
+	uint32_t version;
+	uint16_t domid;
+	int status = CLI_OK, r, n;
 	struct dtg_domain *d;
 	dtg_host *host;
 	dtg_ctx *ctx;
 	char *out = NULL;
 	size_t len = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-
-		if (opts && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
-			plan_usage(stdout);
-			return CLI_OK;
-		} else if (opts && !strcmp(a, "--")) {
-			opts = false;
-		} else if (opts && !strcmp(a, "--format")) {
-			if (!(v = opt_value(argc, argv, &i, "plan")))
-				return CLI_USAGE;
-			if (!strcmp(v, "text"))
-				fmt = FMT_TEXT;
-			else if (!strcmp(v, "json"))
-				fmt = FMT_JSON;
-			else if (!strcmp(v, "bin"))
-				fmt = FMT_BIN;
-			else {
-				fprintf(stderr, "dtgen: plan: unknown format '%s' (text, json or bin)\n", v);
-				return CLI_USAGE;
-			}
-		} else if (opts && !strcmp(a, "--domid")) {
-			if (!(v = opt_value(argc, argv, &i, "plan")))
-				return CLI_USAGE;
-			if (!parse_domid(v, &domid)) {
-				fprintf(stderr, "dtgen: plan: bad domain ID '%s' (0..%lu)\n",
-					v, CLI_DOMID_MAX);
-				return CLI_USAGE;
-			}
-		} else if (opts && !strcmp(a, "--xen")) {
-			if (!(v = opt_value(argc, argv, &i, "plan")))
-				return CLI_USAGE;
-			if (!strcmp(v, "4.17"))
-				version = DTG_XEN_4_17_DOMCTL_VERSION;
-			else if (!strcmp(v, "4.22"))
-				version = DTG_XEN_4_22_DOMCTL_VERSION;
-			else {
-				fprintf(stderr, "dtgen: plan: unsupported Xen version '%s' (4.17 or 4.22)\n", v);
-				return CLI_USAGE;
-			}
-		} else if (opts && !strcmp(a, "-o")) {
-			if (!(outpath = opt_value(argc, argv, &i, "plan")))
-				return CLI_USAGE;
-		} else if (opts && a[0] == '-' && a[1]) {
-			fprintf(stderr, "dtgen: plan: unknown option '%s'\n", a);
-			plan_usage(stderr);
-			return CLI_USAGE;
-		} else if (npos < 2) {
-			pos[npos++] = a;
-		} else {
-			fprintf(stderr, "dtgen: plan: unexpected argument '%s'\n", a);
-			plan_usage(stderr);
-			return CLI_USAGE;
-		}
+	n = cli_parse(argc, argv, opts, pos, 2);
+	if (n == CLI_HELP) {
+		plan_usage(stdout);
+		return CLI_OK;
 	}
-	if (npos != 2) {
+	if (n != 2) {
 		plan_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(format, "text"))
+		fmt = FMT_TEXT;
+	else if (!strcmp(format, "json"))
+		fmt = FMT_JSON;
+	else if (!strcmp(format, "bin"))
+		fmt = FMT_BIN;
+	else {
+		fprintf(stderr, "dtgen: plan: unknown format '%s' (text, json or bin)\n",
+			format);
+		return CLI_USAGE;
+	}
+	if (!strcmp(xen, "4.17"))
+		version = DTG_XEN_4_17_DOMCTL_VERSION;
+	else if (!strcmp(xen, "4.22"))
+		version = DTG_XEN_4_22_DOMCTL_VERSION;
+	else {
+		fprintf(stderr, "dtgen: plan: unsupported Xen version '%s' (4.17 or 4.22)\n",
+			xen);
+		return CLI_USAGE;
+	}
+	if (!parse_domid(domid_s, &domid)) {
+		fprintf(stderr, "dtgen: plan: --domid '%s' is not a domain ID (0..%lu)\n",
+			domid_s, CLI_DOMID_MAX);
 		return CLI_USAGE;
 	}
 	if (!(ctx = cli_ctx_new()))
@@ -200,42 +171,25 @@ int cmd_plan(int argc, char **argv)
 
 int cmd_xlcfg(int argc, char **argv)
 {
-	const char *pos[2] = { NULL, NULL }, *partial = NULL, *outpath = "-";
-	int npos = 0, status = CLI_OK, r;
-	bool opts = true;
+	const char *pos[2], *partial = NULL, *outpath = "-";
+	const struct cli_opt opts[] = {
+		{ "--partial", NULL, &partial, NULL },
+		{ "-o", "--output", &outpath, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	int status = CLI_OK, r, n;
 	struct dtg_domain *d;
 	dtg_host *host;
 	dtg_ctx *ctx;
 	char *out = NULL;
 	size_t len = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
-			xlcfg_usage(stdout);
-			return CLI_OK;
-		} else if (opts && !strcmp(a, "--")) {
-			opts = false;
-		} else if (opts && !strcmp(a, "--partial")) {
-			if (!(partial = opt_value(argc, argv, &i, "xlcfg")))
-				return CLI_USAGE;
-		} else if (opts && !strcmp(a, "-o")) {
-			if (!(outpath = opt_value(argc, argv, &i, "xlcfg")))
-				return CLI_USAGE;
-		} else if (opts && a[0] == '-' && a[1]) {
-			fprintf(stderr, "dtgen: xlcfg: unknown option '%s'\n", a);
-			xlcfg_usage(stderr);
-			return CLI_USAGE;
-		} else if (npos < 2) {
-			pos[npos++] = a;
-		} else {
-			fprintf(stderr, "dtgen: xlcfg: unexpected argument '%s'\n", a);
-			xlcfg_usage(stderr);
-			return CLI_USAGE;
-		}
+	n = cli_parse(argc, argv, opts, pos, 2);
+	if (n == CLI_HELP) {
+		xlcfg_usage(stdout);
+		return CLI_OK;
 	}
-	if (npos != 2) {
+	if (n != 2) {
 		xlcfg_usage(stderr);
 		return CLI_USAGE;
 	}
