@@ -6,21 +6,7 @@
 # Goal (issue 2): dtgen inspect within 2x of fdtget.
 # Uses hyperfine when installed, else a timing loop of N runs each.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-DTGEN="$top_builddir/tools/dtgen"
-# In a libtool build tree tools/dtgen is a wrapper script: time the real
-# binary against the uninstalled library instead.
-if [ -x "$top_builddir/tools/.libs/dtgen" ]; then
-	DTGEN="$top_builddir/tools/.libs/dtgen"
-	LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-	export LD_LIBRARY_PATH
-fi
-DTB="$top_srcdir/tests/data/zynqmp-zcu102-rev1.0.dtb"
-FDTGET=${FDTGET:-fdtget}
-N=${N:-300}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/common.sh"
 
 ONE="$DTGEN inspect --json $DTB /axi/ethernet@ff0e0000"
 ALL="$DTGEN inspect --json $DTB"

@@ -2,4 +2,4 @@
 noinst_PROGRAMS += bench/passthrough-bench
 bench_passthrough_bench_SOURCES = bench/passthrough-bench.c
 bench_passthrough_bench_LDADD = lib/libdtgen.la $(FDT_LIBS)
-EXTRA_DIST += bench/gen-host-dts.py bench/partial-vs-fdtget.sh
+EXTRA_DIST += bench/gen-host-dts.py bench/partial-vs-fdtget.sh bench/common.sh
