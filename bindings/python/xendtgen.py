@@ -21,7 +21,8 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["DtgenError", "Host", "Domain", "check_partial", "version"]
+__all__ = ["DtgenError", "Host", "Domain", "check_partial", "complete_partial",
+           "version"]
 
 _c = ctypes
 _vp = _c.c_void_p
@@ -83,6 +84,15 @@ _plan_json = _fn("dtg_plan_json_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                  _c.POINTER(_sz))
 _xlcfg = _fn("dtg_xlcfg_alloc", _c.c_int, _vp, _c.c_char_p, _c.POINTER(_vp),
              _c.POINTER(_sz))
+
+
+class _CompleteOpts(_c.Structure):
+    _fields_ = [("viommu", _c.c_int), ("id_bits", _c.c_uint)]
+
+
+_partial_complete = _fn("dtg_partial_complete", _c.c_int, _vp, _vp, _c.c_char_p,
+                        _sz, _c.c_char_p, _c.POINTER(_CompleteOpts),
+                        _c.POINTER(_vp), _c.POINTER(_sz))
 
 
 class _Issue(_c.Structure):
@@ -287,3 +297,19 @@ def check_partial(host, blob, name="partial.dtb"):
     host._ctx.check(_partial_check(host._ctx.ptr, host.ptr, blob, len(blob),
                                    _b(name), cb, None))
     return issues
+
+
+def complete_partial(host, blob, name="partial.dtb", id_bits=0):
+    """Complete a hand-written partial DT for a vSMMUv3 guest (bytes out).
+
+    Nodes under /passthrough with `iommus = <0 ID>` (or a host phandle), or
+    with xen,path, get their host device looked up, xen,reg/xen,path filled
+    in, virtual IDs allocated and `iommus` pointed at the vSMMUv3 node,
+    which is added; everything else is kept as written.
+    """
+    opts = _CompleteOpts(1, id_bits)     # DTG_VIOMMU_SMMUV3
+    out, size = _vp(), _sz()
+    host._ctx.check(_partial_complete(host._ctx.ptr, host.ptr, blob, len(blob),
+                                      _b(name), _c.byref(opts), _c.byref(out),
+                                      _c.byref(size)))
+    return host._ctx.take(out, size)
