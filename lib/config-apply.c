@@ -21,6 +21,9 @@
  *    device (they are routed anyway); anything else is an error.
  *  - device_tree = PATH is kept in the config (dtg_config_string) for the
  *    caller's output; the domain never reads a partial DT.
+ *
+ * Dom0less-only keys (xl has none for these): static_mem = [ "BASE,SIZE" ]
+ * (hex bytes), direct_map = 0|1, llc_colors = "0-3".
  */
 #include <stdio.h>
 
@@ -265,6 +268,54 @@ static int apply_ramdisk(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 	int r = want_string(a, e, &s);
 
 	if (!r && (r = dtg_domain_set_ramdisk(a->d, s)) < 0)
+		r = setter_error(a, r, e->line, e->key);
+	return r;
+}
+
+/* ---- dom0less memory (dtgen dom0less writes them into xen,domain) ---- */
+
+/* static_mem = [ "BASE,SIZE", ... ]: host RAM banks, bytes in hex. */
+static int apply_static_mem(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	int r = want_list(a, e);
+
+	for (size_t i = 0; !r && i < e->nitem; i++) {
+		const char *s = e->item[i].text;
+		unsigned long long base, size;
+		int n = -1;
+
+		if (sscanf(s, "%llx,%llx%n", &base, &size, &n) != 2 ||
+		    n < 0 || s[n])
+			return dtg_error(a->ctx, DTG_ECONFIG,
+					 "%s:%u: static_mem: \"%s\": expected "
+					 "BASE,SIZE in hex bytes", a->name,
+					 e->item[i].line, s);
+		r = dtg_domain_add_static_mem(a->d, base, size);
+		if (r < 0)
+			return setter_error(a, r, e->item[i].line, e->key);
+	}
+	return r;
+}
+
+static int apply_direct_map(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	bool on;
+	int r;
+
+	if (e->type == DTG_CFG_LIST || parse_bool(e->text, &on))
+		return dtg_error(a->ctx, DTG_ECONFIG,
+				 "%s:%u: %s: expected 0 or 1 (or \"yes\"/\"no\")",
+				 a->name, e->line, e->key);
+	r = dtg_domain_set_direct_map(a->d, on);
+	return r < 0 ? setter_error(a, r, e->line, e->key) : 0;
+}
+
+static int apply_llc_colors(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	const char *s;
+	int r = want_string(a, e, &s);
+
+	if (!r && (r = dtg_domain_set_llc_colors(a->d, s)) < 0)
 		r = setter_error(a, r, e->line, e->key);
 	return r;
 }
@@ -829,6 +880,9 @@ static const struct cfg_key {
 	{ "root", NULL },
 	{ "ramdisk", apply_ramdisk },
 	{ "device_tree", NULL },
+	{ "static_mem", apply_static_mem },
+	{ "direct_map", apply_direct_map },
+	{ "llc_colors", apply_llc_colors },
 	{ "dtdev", apply_dtdev },
 	{ "dt_passthrough", apply_dt_passthrough },
 	{ "iomem", apply_iomem },

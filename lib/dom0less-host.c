@@ -106,20 +106,20 @@ static int add_domain(struct dtg_dom0less *b, void *fdt, int chosen, size_t gi)
 		r = fdt_setprop_string(fdt, dom, "passthrough", "enabled");
 	if (!r && dtg_domain_pt_count(gs->g.domain) && info.nr_spis)
 		r = setprop_u32(fdt, dom, "nr_spis", info.nr_spis);
-	if (!r && gs->g.direct_map)
+	if (!r && info.direct_map)
 		r = fdt_setprop_empty(fdt, dom, "direct-map");
-	if (!r && gs->g.nstatic_mem) {
+	if (!r && info.nstatic_mem) {
 		r = setprop_u32(fdt, dom, "#xen,static-mem-address-cells", 2);
 		r = r ? r : setprop_u32(fdt, dom, "#xen,static-mem-size-cells", 2);
-		for (size_t i = 0; !r && i < gs->g.nstatic_mem; i++) {
-			fdt64_t v[2] = { cpu_to_fdt64(gs->g.static_mem[i][0]),
-					 cpu_to_fdt64(gs->g.static_mem[i][1]) };
+		for (size_t i = 0; !r && i < info.nstatic_mem; i++) {
+			fdt64_t v[2] = { cpu_to_fdt64(info.static_mem[i][0]),
+					 cpu_to_fdt64(info.static_mem[i][1]) };
 			r = fdt_appendprop(fdt, dom, "xen,static-mem", v,
 					   sizeof(v));
 		}
 	}
-	if (!r && gs->g.llc_colors)
-		r = fdt_setprop_string(fdt, dom, "llc-colors", gs->g.llc_colors);
+	if (!r && info.llc_colors)
+		r = fdt_setprop_string(fdt, dom, "llc-colors", info.llc_colors);
 	/* last to first, for the same reason as the guests */
 	for (size_t i = b->nmodule; !r && i-- > 0;)
 		if (b->module[i].guest == gi)

@@ -272,6 +272,55 @@ static int check_load_base(struct dtg_dom0less *b, uint64_t base)
 	return 0;
 }
 
+/*
+ * Static memory: each bank inside one host RAM bank, clear of reserved
+ * memory and of every other guest's banks.  The banks then count as
+ * reserved, so no module is placed on them.
+ */
+static int claim_static_mem(struct dtg_dom0less *b)
+{
+	size_t cap = b->nreserved;
+
+	for (size_t g = 0; g < b->nguest; g++) {
+		struct dtg_domain_info info;
+
+		dtg_domain_get_info(b->guest[g].g.domain, &info);
+		for (size_t k = 0; k < info.nstatic_mem; k++) {
+			uint64_t base = info.static_mem[k][0];
+			uint64_t size = info.static_mem[k][1];
+			const struct dtg_region *bank = bank_of(b, base);
+			int r;
+
+			if (!bank || base + size - bank->base > bank->size)
+				return dtg_error(b->ctx, DTG_ERANGE,
+						 "%s: /memory: guest '%s': static_mem: "
+						 "0x%llx+0x%llx is not inside one RAM bank",
+						 dtg_host_name(b->host), b->guest[g].name,
+						 (unsigned long long)base,
+						 (unsigned long long)size);
+			for (size_t i = 0; i < b->nreserved; i++) {
+				const struct dtg_region *rv = &b->reserved[i];
+
+				if (overlaps(base, size, rv->base, rv->size))
+					return dtg_error(b->ctx, DTG_EOVERLAP,
+							 "%s: %s: guest '%s': static_mem: "
+							 "0x%llx+0x%llx overlaps 0x%llx+0x%llx",
+							 dtg_host_name(b->host), rv->what,
+							 b->guest[g].name,
+							 (unsigned long long)base,
+							 (unsigned long long)size,
+							 (unsigned long long)rv->base,
+							 (unsigned long long)rv->size);
+			}
+			r = add_region(b, &b->reserved, &b->nreserved, &cap, base,
+				       size, b->guest[g].name);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /* Guests' RAM comes from what is left of host RAM. */
 static int check_guest_memory(struct dtg_dom0less *b)
 {
@@ -290,6 +339,8 @@ static int check_guest_memory(struct dtg_dom0less *b)
 		struct dtg_domain_info info;
 
 		dtg_domain_get_info(b->guest[i].g.domain, &info);
+		if (info.nstatic_mem)
+			continue;   /* its banks are counted as reserved */
 		want += info.memory_mib << 20;
 		if (want > free_ram)
 			return dtg_error(b->ctx, DTG_ENOSPACE,
@@ -309,6 +360,9 @@ int dtg_dom0less_place_modules(struct dtg_dom0less *b)
 	size_t cap = 0;
 	int r;
 
+	r = claim_static_mem(b);
+	if (r)
+		return r;
 	if (b->load_base) {
 		r = check_load_base(b, b->load_base);
 		if (r)

@@ -87,11 +87,6 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 		return dtg_error(b->ctx, DTG_EINVAL,
 				 "dom0less: guest '%s': ramdisk: %s is empty",
 				 info.name, info.ramdisk);
-	if (guest->direct_map && !guest->nstatic_mem)
-		return dtg_error(b->ctx, DTG_EINVAL,
-				 "dom0less: guest '%s': direct-map needs "
-				 "xen,static-mem (Xen refuses it otherwise)",
-				 info.name);
 	for (size_t i = 0; i < b->nguest; i++)
 		if (!strcmp(b->guest[i].name, info.name))
 			return dtg_error(b->ctx, DTG_EDUPLICATE,

@@ -137,6 +137,10 @@ struct dtg_domain {
 	bool vpl011;
 	unsigned nr_spis;            /* 0 = computed */
 	char *kernel, *cmdline, *ramdisk;
+	uint64_t (*static_mem)[2];   /* dom0less static memory banks */
+	size_t nstatic_mem, capstatic_mem;
+	bool direct_map;
+	char *llc_colors;
 
 	size_t npt, cappt;
 	struct dtg_pt *pt;

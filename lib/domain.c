@@ -60,6 +60,8 @@ void dtg_domain_free(dtg_domain *d)
 		pt_release(d->ctx, &d->pt[i]);
 	dtg_free(d->ctx, d->pt);
 	dtg_free(d->ctx, d->claimed);
+	dtg_free(d->ctx, d->static_mem);
+	dtg_free(d->ctx, d->llc_colors);
 	dtg_arena_free_all(&d->arena);
 	dtg_viommu_state_free(d);
 	dtg_copro_state_free(d);
@@ -224,6 +226,49 @@ int dtg_domain_set_kernel(dtg_domain *d, const char *path, const char *cmdline)
 int dtg_domain_set_ramdisk(dtg_domain *d, const char *path)
 {
 	return set_string(d, &d->ramdisk, path, "ramdisk");
+}
+
+int dtg_domain_add_static_mem(dtg_domain *d, uint64_t base, uint64_t size)
+{
+	int rc = require_mutable(d, "static_mem");
+
+	if (rc)
+		return rc;
+	if (!size || (base | size) & DTG_PAGE_MASK || base + size < base)
+		return dtg_error(d->ctx, DTG_ERANGE,
+				 "domain: static_mem: 0x%llx+0x%llx is not a "
+				 "page-aligned range", (unsigned long long)base,
+				 (unsigned long long)size);
+	for (size_t i = 0; i < d->nstatic_mem; i++)
+		if (base < d->static_mem[i][0] + d->static_mem[i][1] &&
+		    d->static_mem[i][0] < base + size)
+			return dtg_error(d->ctx, DTG_EOVERLAP,
+					 "domain: static_mem: 0x%llx+0x%llx overlaps "
+					 "bank %zu", (unsigned long long)base,
+					 (unsigned long long)size, i);
+	rc = dtg_grow(d->ctx, (void **)&d->static_mem, &d->capstatic_mem,
+		      d->nstatic_mem + 1, sizeof(*d->static_mem));
+	if (rc)
+		return rc;
+	d->static_mem[d->nstatic_mem][0] = base;
+	d->static_mem[d->nstatic_mem][1] = size;
+	d->nstatic_mem++;
+	return 0;
+}
+
+int dtg_domain_set_direct_map(dtg_domain *d, bool enable)
+{
+	int rc = require_mutable(d, "direct_map");
+
+	if (rc)
+		return rc;
+	d->direct_map = enable;
+	return 0;
+}
+
+int dtg_domain_set_llc_colors(dtg_domain *d, const char *colors)
+{
+	return set_string(d, &d->llc_colors, colors, "llc_colors");
 }
 
 /*
@@ -452,6 +497,10 @@ int dtg_domain_get_info(const dtg_domain *d, struct dtg_domain_info *info)
 	info->kernel = d->kernel;
 	info->cmdline = d->cmdline;
 	info->ramdisk = d->ramdisk;
+	info->nstatic_mem = d->nstatic_mem;
+	info->static_mem = (const uint64_t (*)[2])d->static_mem;
+	info->direct_map = d->direct_map;
+	info->llc_colors = d->llc_colors;
 	return 0;
 }
 

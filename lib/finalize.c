@@ -196,6 +196,31 @@ static int check_vcpus(const dtg_domain *d, const char *hname)
 			 " (more needs viommu = \"type=vtd,intremap=1,x2apic=1\")" : "");
 }
 
+/*
+ * Static memory is the guest's memory (Xen: the banks' total must equal
+ * "memory"), and direct-map needs it (Xen panics otherwise).
+ */
+static int check_static_mem(const dtg_domain *d, const char *hname)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < d->nstatic_mem; i++)
+		total += d->static_mem[i][1];
+	if (d->direct_map && !d->nstatic_mem)
+		return dtg_error(d->ctx, DTG_EINVAL,
+				 "%s: %s: direct_map: needs static_mem "
+				 "(Xen refuses direct-map without xen,static-mem)",
+				 hname, d->name ? d->name : "domain");
+	if (d->nstatic_mem && total != d->memory_mib << 20)
+		return dtg_error(d->ctx, DTG_EINVAL,
+				 "%s: %s: static_mem: the banks hold %llu MiB, "
+				 "memory is %llu MiB (Xen wants them equal)",
+				 hname, d->name ? d->name : "domain",
+				 (unsigned long long)(total >> 20),
+				 (unsigned long long)d->memory_mib);
+	return 0;
+}
+
 int dtg_domain_finalize(dtg_domain *d)
 {
 	struct dtg_fin f;
@@ -214,6 +239,8 @@ int dtg_domain_finalize(dtg_domain *d)
 	f.hname = dtg_host_name(d->host);
 	f.a = &d->arena;
 	rc = check_vcpus(d, f.hname);
+	if (!rc)
+		rc = check_static_mem(d, f.hname);
 	if (rc)
 		return rc;
 

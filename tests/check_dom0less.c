@@ -434,16 +434,12 @@ START_TEST(test_bad_descriptions)
 	g.kernel_size = MIB;
 	g.ramdisk_size = 0;
 	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EINVAL);
-	/* direct-map without static memory */
 	g.ramdisk_size = MIB;
-	g.direct_map = true;
-	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EINVAL);
 	/* a load base outside RAM */
 	dtg_dom0less_free(b);
 	struct dtg_dom0less_opts opts = { .load_base = 0x1000 };
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
 	g.domain = a;
-	g.direct_map = false;
 	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
 	ck_assert_int_eq(dtg_dom0less_finalize(b), -DTG_ERANGE);
 	dtg_dom0less_free(b);
@@ -570,6 +566,103 @@ START_TEST(test_dra7_shared_dsp)
 }
 END_TEST
 
+/*
+ * Static memory (QEMU virt: 2 GiB of RAM at 0x40000000): the banks go into
+ * xen,static-mem with direct-map, modules stay off them, and the rules Xen
+ * enforces are refused before boot.
+ */
+START_TEST(test_static_mem)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	struct dtg_dom0less_guest g = { .kernel_size = 200 * MIB };
+	dtg_domain *d;
+	dtg_dom0less *b;
+	const void *dtb;
+	size_t size;
+	int len;
+
+	ck_assert_int_eq(dtg_domain_new(ctx, host, &d), 0);
+	ck_assert_int_eq(dtg_domain_set_name(d, "rt"), 0);
+	ck_assert_int_eq(dtg_domain_set_kernel(d, "/boot/zephyr.bin", NULL), 0);
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d, 192), 0);
+	/* where the default placement would put the kernel */
+	ck_assert_int_eq(dtg_domain_add_static_mem(d, 0x50000000, 0x8000000), 0);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d, 0x60000000, 0x4000000), 0);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d, 0x61000000, 0x1000), -DTG_EOVERLAP);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d, 0x70000800, 0x1000), -DTG_ERANGE);
+	/* direct-map needs static memory, whose total must be the memory */
+	ck_assert_int_eq(dtg_domain_set_direct_map(d, true), 0);
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d, 256), 0);
+	ck_assert_int_eq(dtg_domain_finalize(d), -DTG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "static_mem: the banks hold 192 MiB"));
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d, 192), 0);
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+
+	g.domain = d;
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
+	ck_assert_msg(dtg_dom0less_finalize(b) == 0, "%s", dtg_last_error(ctx));
+	check_placement(host, b, 0);
+	struct dtg_dom0less_module m;
+	ck_assert_int_eq(dtg_dom0less_module(b, 0, &m), 0);
+	ck_assert(!overlap(m.addr, m.size, 0x50000000, 0x8000000));
+	ck_assert(!overlap(m.addr, m.size, 0x60000000, 0x4000000));
+	ck_assert_int_eq(dtg_dom0less_host_dtb(b, &dtb, &size), 0);
+	int dom = fdt_path_offset(dtb, "/chosen/rt");
+	ck_assert_int_ge(dom, 0);
+	ck_assert_ptr_nonnull(fdt_getprop(dtb, dom, "direct-map", NULL));
+	const uint8_t *sm = fdt_getprop(dtb, dom, "xen,static-mem", &len);
+	ck_assert_int_eq(len, 32);
+	ck_assert_uint_eq(be64_at(sm), 0x50000000);
+	ck_assert_uint_eq(be64_at(sm + 8), 0x8000000);
+	ck_assert_uint_eq(be64_at(sm + 16), 0x60000000);
+	dtg_dom0less_free(b);
+	dtg_domain_free(d);
+
+	/* banks outside host RAM, or claimed by two guests */
+	dtg_domain *d1, *d2;
+	ck_assert_int_eq(dtg_domain_new(ctx, host, &d1), 0);
+	ck_assert_int_eq(dtg_domain_set_name(d1, "one"), 0);
+	ck_assert_int_eq(dtg_domain_set_kernel(d1, "/boot/a", NULL), 0);
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d1, 64), 0);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d1, 0x60000000, 0x4000000), 0);
+	ck_assert_int_eq(dtg_domain_finalize(d1), 0);
+	ck_assert_int_eq(dtg_domain_new(ctx, host, &d2), 0);
+	ck_assert_int_eq(dtg_domain_set_name(d2, "two"), 0);
+	ck_assert_int_eq(dtg_domain_set_kernel(d2, "/boot/b", NULL), 0);
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d2, 64), 0);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d2, 0x62000000, 0x4000000), 0);
+	ck_assert_int_eq(dtg_domain_finalize(d2), 0);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	g.kernel_size = MIB;
+	g.domain = d1;
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
+	g.domain = d2;
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 1);
+	ck_assert_int_eq(dtg_dom0less_finalize(b), -DTG_EOVERLAP);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "guest 'two': static_mem"));
+	dtg_dom0less_free(b);
+	dtg_domain_free(d2);
+	ck_assert_int_eq(dtg_domain_new(ctx, host, &d2), 0);
+	ck_assert_int_eq(dtg_domain_set_name(d2, "two"), 0);
+	ck_assert_int_eq(dtg_domain_set_kernel(d2, "/boot/b", NULL), 0);
+	ck_assert_int_eq(dtg_domain_set_memory_mib(d2, 64), 0);
+	ck_assert_int_eq(dtg_domain_add_static_mem(d2, 0x10000000, 0x4000000), 0);
+	ck_assert_int_eq(dtg_domain_finalize(d2), 0);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	g.domain = d2;
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
+	ck_assert_int_eq(dtg_dom0less_finalize(b), -DTG_ERANGE);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "not inside one RAM bank"));
+	dtg_dom0less_free(b);
+	dtg_domain_free(d1);
+	dtg_domain_free(d2);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *dom0less_suite(void)
 {
 	Suite *s = suite_create("dom0less");
@@ -581,6 +674,7 @@ static Suite *dom0less_suite(void)
 	tcase_add_test(tc, test_bad_descriptions);
 	tcase_add_test(tc, test_user_partial);
 	tcase_add_test(tc, test_dra7_shared_dsp);
+	tcase_add_test(tc, test_static_mem);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -64,6 +64,30 @@ echo "device_tree = \"$work/nonexistent.dtb\"" >> rtc.cfg
 grep -q "notice: rtc.cfg:.*device_tree: the partial DT is generated" err.txt
 cmp gen/rtc-partial.dtb out/rtc-partial.dtb
 
+# dom0less memory keys: static banks with direct-map, kept off by modules
+sed '/dt_passthrough/d; /device_tree/d; s|"rtc"|"rt"|; s|memory = 64|memory = 96|' rtc.cfg > rt.cfg
+cat >> rt.cfg <<CFG
+static_mem = [ "0x50000000,0x4000000", "0x58000000,0x2000000" ]
+direct_map = 1
+CFG
+"$dtgen" dom0less "$data/virt-el2-gicv3.dtb" rt.cfg -o sm
+"$DTC" -I dtb -O dts sm/host.dtb 2>/dev/null > sm.dts
+grep -q 'direct-map;' sm.dts
+grep -q 'xen,static-mem = <0x00 0x50000000 0x00 0x4000000 0x00 0x58000000 0x00 0x2000000>;' sm.dts
+while read -r addr size path; do
+	for bank in 0x50000000:0x4000000 0x58000000:0x2000000; do
+		b=$((${bank%:*})) e=$((${bank%:*} + ${bank#*:}))
+		[ $((addr + size)) -le $b ] || [ $((addr)) -ge $e ] ||
+			{ echo "FAIL: module at $addr on static memory $bank"; exit 1; }
+	done
+done < sm/load.txt
+echo 'static_mem = [ "0x50000000" ]' >> rt.cfg
+if "$dtgen" dom0less "$data/virt-el2-gicv3.dtb" rt.cfg -o sm2 2> err.txt; then
+	echo "FAIL: a malformed static_mem was accepted"; exit 1
+fi
+grep -q 'rt.cfg:[0-9]*: static_mem: "0x50000000": expected BASE,SIZE' err.txt
+[ ! -e sm2 ]
+
 # bad input: no output at all, and an earlier output stays as it was
 expect_fail() {
 	if "$dtgen" dom0less "$@" 2> err.txt; then

@@ -46,15 +46,15 @@ struct dtg_dom0less_opts {
 	uint64_t load_base;        /* 0: first RAM bank + DEFAULT_OFFSET */
 };
 
-/* What a guest brings besides its dtg_domain (dom0less-only settings). */
+/*
+ * What a guest brings besides its dtg_domain: the sizes of its files and,
+ * optionally, a partial DT of its own.  Static memory, direct-map and LLC
+ * colors are part of the domain (dtg_domain_add_static_mem() ...).
+ */
 struct dtg_dom0less_guest {
 	const dtg_domain *domain;  /* finalized; name, kernel, ... from it */
 	uint64_t kernel_size;      /* bytes of the kernel file (required) */
 	uint64_t ramdisk_size;     /* 0 when the domain has no ramdisk */
-	bool direct_map;           /* "direct-map" */
-	size_t nstatic_mem;        /* "xen,static-mem" banks (host == guest) */
-	const uint64_t (*static_mem)[2];  /* {base, size} pairs */
-	const char *llc_colors;    /* "llc-colors" string, or NULL */
 	/*
 	 * The guest's own partial DT (xl.cfg device_tree=), loaded in place
 	 * of the one generated from its passthrough devices; NULL for the
@@ -91,8 +91,8 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 void dtg_dom0less_free(dtg_dom0less *b);
 
 /*
- * Add a guest.  Its partial_dtb is copied; the domain, static_mem and
- * llc_colors must stay valid while the builder lives.  Returns its index,
+ * Add a guest.  Its partial_dtb is copied; the domain must stay valid
+ * while the builder lives.  Returns its index,
  * -DTG_ESTATE if the domain is not finalized, -DTG_EINVAL if it has no
  * kernel or no name, -DTG_EDUPLICATE for a name already used.
  */
@@ -102,7 +102,8 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 /*
  * Decide everything: partial DTs, module placement, the edited host DTB.
  * Fails on two guests claiming one device, a module or guest memory that
- * does not fit host RAM, a load base inside reserved memory.
+ * does not fit host RAM, a load base inside reserved memory, static
+ * memory outside host RAM, in reserved memory or claimed twice.
  */
 int dtg_dom0less_finalize(dtg_dom0less *b);
 

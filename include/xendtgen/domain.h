@@ -75,6 +75,17 @@ int dtg_domain_set_kernel(dtg_domain *d, const char *path,
 int dtg_domain_set_ramdisk(dtg_domain *d, const char *path);
 
 /*
+ * Dom0less memory (Xen's booting.txt): banks of host RAM the guest gets
+ * as they are ("xen,static-mem"; their total must equal the guest's
+ * memory), mapped at the same guest addresses with direct_map
+ * ("direct-map", which needs static memory), and LLC colors ("llc-colors",
+ * Xen 4.20 and later, e.g. "0-3").
+ */
+int dtg_domain_add_static_mem(dtg_domain *d, uint64_t base, uint64_t size);
+int dtg_domain_set_direct_map(dtg_domain *d, bool enable);
+int dtg_domain_set_llc_colors(dtg_domain *d, const char *colors);
+
+/*
  * Pass the host node at host_path through.  Returns the device index
  * (>= 0), -DTG_ENOTFOUND for an unknown path, -DTG_EDUPLICATE if the same
  * node is already passed through.
@@ -150,6 +161,10 @@ struct dtg_domain_info {
 	bool vpl011;
 	unsigned nr_spis;            /* as finalized (given, or computed) */
 	const char *kernel, *cmdline, *ramdisk;  /* NULL when not set */
+	size_t nstatic_mem;          /* xen,static-mem banks ... */
+	const uint64_t (*static_mem)[2];  /* ... {base, size} each */
+	bool direct_map;
+	const char *llc_colors;      /* NULL when not set */
 };
 
 /* Domain-wide settings (valid on any domain; nr_spis final once finalized). */
