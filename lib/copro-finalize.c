@@ -382,7 +382,7 @@ static int gprop(struct dtg_fin *f, struct dtg_gnode *g, size_t cap,
 		return -DTG_ENOMEM;
 	if (len)
 		memcpy(copy, val, len);
-	g->prop[g->nprop++] = (struct dtg_gprop){ name, copy, (uint32_t)len };
+	g->prop[g->nprop++] = DTG_GPROP(name, copy, (uint32_t)len);
 	return 0;
 }
 

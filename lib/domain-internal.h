@@ -81,7 +81,19 @@ struct dtg_gprop {
 	const char *name;
 	const void *val;   /* into the host blob or the arena */
 	uint32_t len;
+	/*
+	 * Cells (indices) of val that hold the phandle of another node the
+	 * library generated (a fixed clock, a copied child): an overlay lists
+	 * them in __local_fixups__ so they can be renumbered.  Xen's fixed
+	 * phandles (GIC 65000, IOMMUs 65001/65002) are not local.
+	 */
+	const uint32_t *local_ph;
+	uint32_t nlocal_ph;
 };
+
+/* A property with no local phandle (the common case). */
+#define DTG_GPROP(n, v, l) \
+	((struct dtg_gprop){ .name = (n), .val = (v), .len = (l) })
 
 /* One guest node: its final name, properties in output order, children. */
 struct dtg_gnode {

@@ -27,6 +27,20 @@ int dtg_fdt_render_gnode(void *fdt, const struct dtg_gnode *n,
 	return r ? r : fdt_end_node(fdt);
 }
 
+int dtg_fdt_passthrough_node(const dtg_domain *d, void *fdt,
+			     dtg_fdt_extra_fn extra, void *opaque)
+{
+	int r = fdt_begin_node(fdt, "passthrough");
+
+	if (!r) r = fdt_property_string(fdt, "compatible", "simple-bus");
+	if (!r) r = fdt_property(fdt, "ranges", NULL, 0);
+	if (!r) r = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!r) r = fdt_property_u32(fdt, "#size-cells", 2);
+	for (size_t i = 0; !r && i < d->ngnode; i++)
+		r = dtg_fdt_render_gnode(fdt, &d->gnode[i], extra, opaque);
+	return r ? r : fdt_end_node(fdt);
+}
+
 int dtg_fdt_error(const dtg_domain *d, const char *what, int fdt_err)
 {
 	const char *name = d->name ? d->name : "domain";

@@ -225,19 +225,6 @@ static int vpl011_node(void *fdt)
 	return r ? r : fdt_end_node(fdt);
 }
 
-/* /passthrough as libxl copies it from the partial DT, without xen,*. */
-static int passthrough_node(const dtg_domain *d, void *fdt)
-{
-	int r = fdt_begin_node(fdt, "passthrough");
-
-	if (!r) r = fdt_property_string(fdt, "compatible", "simple-bus");
-	if (!r) r = fdt_property(fdt, "ranges", NULL, 0);
-	if (!r) r = fdt_property_u32(fdt, "#address-cells", 2);
-	if (!r) r = fdt_property_u32(fdt, "#size-cells", 2);
-	for (size_t i = 0; !r && i < d->ngnode; i++)
-		r = dtg_fdt_render_gnode(fdt, &d->gnode[i], NULL, NULL);
-	return r ? r : fdt_end_node(fdt);
-}
 
 static int guest_tree(const dtg_domain *d, void *buf, int size, void *opaque)
 {
@@ -258,7 +245,8 @@ static int guest_tree(const dtg_domain *d, void *buf, int size, void *opaque)
 	if (!r && d->vpl011) r = vpl011_node(buf);
 	for (size_t i = 0; !r && i < d->nrootnode; i++)   /* vSMMUv3, virtio */
 		r = dtg_fdt_render_gnode(buf, &d->rootnode[i], NULL, NULL);
-	if (!r && d->ngnode) r = passthrough_node(d, buf);
+	/* /passthrough as libxl copies it from the partial DT, without xen,* */
+	if (!r && d->ngnode) r = dtg_fdt_passthrough_node(d, buf, NULL, NULL);
 	if (!r) r = fdt_end_node(buf);
 	if (!r) r = fdt_finish(buf);
 	return r;

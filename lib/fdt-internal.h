@@ -25,6 +25,13 @@ typedef int (*dtg_fdt_extra_fn)(void *fdt, const struct dtg_gnode *n,
 int dtg_fdt_render_gnode(void *fdt, const struct dtg_gnode *n,
 			 dtg_fdt_extra_fn extra, void *opaque);
 
+/*
+ * The /passthrough bus (simple-bus, ranges, 2/2 cells) holding the
+ * domain's guest nodes, each rendered with extra (may be NULL).
+ */
+int dtg_fdt_passthrough_node(const dtg_domain *d, void *fdt,
+			     dtg_fdt_extra_fn extra, void *opaque);
+
 /* A whole-tree writer: fdt_create .. fdt_finish into (buf, size). */
 typedef int (*dtg_fdt_tree_fn)(const dtg_domain *d, void *buf, int size,
 			       void *opaque);

@@ -59,15 +59,7 @@ static int partial_tree(const dtg_domain *d, void *buf, int size,
 	if (!r) r = fdt_begin_node(buf, "");
 	if (!r) r = fdt_property_u32(buf, "#address-cells", 2);
 	if (!r) r = fdt_property_u32(buf, "#size-cells", 2);
-	if (!r) r = fdt_begin_node(buf, "passthrough");
-	if (!r) r = fdt_property_string(buf, "compatible", "simple-bus");
-	if (!r) r = fdt_property(buf, "ranges", NULL, 0);
-	if (!r) r = fdt_property_u32(buf, "#address-cells", 2);
-	if (!r) r = fdt_property_u32(buf, "#size-cells", 2);
-	for (size_t i = 0; !r && i < d->ngnode; i++)
-		r = dtg_fdt_render_gnode(buf, &d->gnode[i], put_xen_props,
-					 opaque);
-	if (!r) r = fdt_end_node(buf);   /* /passthrough */
+	if (!r) r = dtg_fdt_passthrough_node(d, buf, put_xen_props, opaque);
 	if (!r) r = dtg_copro_desc_render(d, buf);  /* /xen-coprocessors */
 	if (!r) r = fdt_end_node(buf);   /* / */
 	if (!r) r = fdt_finish(buf);

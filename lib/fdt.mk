@@ -5,4 +5,5 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/fdt-partial.c \
 	%reldir%/fdt-nodes.c \
 	%reldir%/fdt-guest.c \
+	%reldir%/fdt-overlay.c \
 	%reldir%/partial-check.c

@@ -313,20 +313,19 @@ int dtg_fin_clock_gnode(struct dtg_fin *f, const struct dtg_fin_clock *c,
 		return -DTG_ENOMEM;
 	*cells0 = cpu_to_fdt32(0);
 	*ph = cpu_to_fdt32(c->guest_phandle);
-	pr[n++] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
-	pr[n++] = (struct dtg_gprop){ "#clock-cells", cells0, 4 };
+	pr[n++] = DTG_GPROP("compatible", compat, sizeof(compat));
+	pr[n++] = DTG_GPROP("#clock-cells", cells0, 4);
 	if (c->rate > UINT32_MAX) {
 		rate[0] = cpu_to_fdt32((uint32_t)(c->rate >> 32));
 		rate[1] = cpu_to_fdt32((uint32_t)c->rate);
-		pr[n++] = (struct dtg_gprop){ "clock-frequency", rate, 8 };
+		pr[n++] = DTG_GPROP("clock-frequency", rate, 8);
 	} else {
 		rate[0] = cpu_to_fdt32((uint32_t)c->rate);
-		pr[n++] = (struct dtg_gprop){ "clock-frequency", rate, 4 };
+		pr[n++] = DTG_GPROP("clock-frequency", rate, 4);
 	}
 	if (c->output_name)
-		pr[n++] = (struct dtg_gprop){ "clock-output-names", c->output_name,
-					      (uint32_t)strlen(c->output_name) + 1 };
-	pr[n++] = (struct dtg_gprop){ "phandle", ph, 4 };
+		pr[n++] = DTG_GPROP("clock-output-names", c->output_name, (uint32_t)strlen(c->output_name) + 1);
+	pr[n++] = DTG_GPROP("phandle", ph, 4);
 	g->name = c->name;
 	g->nprop = n;
 	g->prop = pr;

@@ -319,6 +319,8 @@ static void mark_references(struct dtg_fin *f)
 struct remap_ctx {
 	const struct dtg_fin *f;
 	uint32_t *cells;
+	uint32_t *local;       /* indices of the cells rewritten */
+	uint32_t nlocal;
 };
 
 static int remap_cell(void *opaque, size_t cell, int target)
@@ -329,6 +331,7 @@ static int remap_cell(void *opaque, size_t cell, int target)
 	if (!c || !c->guest_phandle)
 		return -1;
 	r->cells[cell] = cpu_to_fdt32(c->guest_phandle);
+	r->local[r->nlocal++] = (uint32_t)cell;
 	return 0;
 }
 
@@ -374,7 +377,7 @@ static int emit_reg(struct dtg_fin *f, const struct dtg_pt *pt, struct dtg_gprop
 		c[4 * r + 2] = cpu_to_fdt32((uint32_t)(pt->range[r].size >> 32));
 		c[4 * r + 3] = cpu_to_fdt32((uint32_t)pt->range[r].size);
 	}
-	*out = (struct dtg_gprop){ "reg", c, (uint32_t)(16 * pt->nrange) };
+	*out = DTG_GPROP("reg", c, (uint32_t)(16 * pt->nrange));
 	return 0;
 }
 
@@ -397,8 +400,8 @@ static int emit_irqs(struct dtg_fin *f, const struct dtg_pt *pt,
 					   : q->intid - 32);
 		c[3 * i + 2] = cpu_to_fdt32(q->flags);
 	}
-	out[0] = (struct dtg_gprop){ "interrupt-parent", ip, 4 };
-	out[1] = (struct dtg_gprop){ "interrupts", c, (uint32_t)(12 * dev->nirq) };
+	out[0] = DTG_GPROP("interrupt-parent", ip, 4);
+	out[1] = DTG_GPROP("interrupts", c, (uint32_t)(12 * dev->nirq));
 	return 0;
 }
 
@@ -407,7 +410,7 @@ static int emit_clocks(struct dtg_fin *f, const struct dtg_pt *pt,
 {
 	const struct dtg_device *dev = pt->host;
 	size_t n = 0;
-	uint32_t *c;
+	uint32_t *c, *local;
 
 	for (size_t i = 0; i < dev->ndep; i++)
 		if (dev->dep[i].kind == DTG_DEP_CLOCK && !strcmp(dev->dep[i].prop, "clocks"))
@@ -428,7 +431,15 @@ static int emit_clocks(struct dtg_fin *f, const struct dtg_pt *pt,
 					 f->hname, pt->host_path, dev->dep[i].index);
 		c[n++] = cpu_to_fdt32(k->guest_phandle);
 	}
-	*out = (struct dtg_gprop){ "clocks", c, (uint32_t)(4 * n) };
+	/* every cell is the phandle of a generated fixed clock */
+	local = dtg_arena_alloc(f->a, n ? 4 * n : 4);
+	if (!local)
+		return -DTG_ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		local[i] = i;
+	*out = (struct dtg_gprop){ .name = "clocks", .val = c,
+				   .len = (uint32_t)(4 * n), .local_ph = local,
+				   .nlocal_ph = (uint32_t)n };
 	return 0;
 }
 
@@ -535,12 +546,14 @@ static int emit_node(struct dtg_fin *f, struct dtg_fin_copy *c)
 				dtg_log(f->ctx, DTG_LOG_WARN,
 					"%s: %s: %s: kept verbatim as the description asks, although it refers to host nodes the guest does not get",
 					f->hname, path, name);
-			g->prop[nprop++] = (struct dtg_gprop){ name, val, (uint32_t)len };
+			g->prop[nprop++] = DTG_GPROP(name, val, (uint32_t)len);
 			break;
 		case P_REMAP:
 			rm.f = f;
 			rm.cells = dtg_arena_alloc(f->a, len ? (size_t)len : 4);
-			if (!rm.cells)
+			rm.local = dtg_arena_alloc(f->a, len ? (size_t)len : 4);
+			rm.nlocal = 0;
+			if (!rm.cells || !rm.local)
 				return -DTG_ENOMEM;
 			memcpy(rm.cells, val, len);
 			if (dtg_phandle_prop_walk(f->host, dec.t, val, len, remap_cell,
@@ -548,7 +561,9 @@ static int emit_node(struct dtg_fin *f, struct dtg_fin_copy *c)
 				return dtg_error(f->ctx, DTG_EINVAL,
 						 "%s: %s: %s: cannot remap its phandles",
 						 f->hname, path, name);
-			g->prop[nprop++] = (struct dtg_gprop){ name, rm.cells, (uint32_t)len };
+			g->prop[nprop++] = (struct dtg_gprop){
+				.name = name, .val = rm.cells, .len = (uint32_t)len,
+				.local_ph = rm.local, .nlocal_ph = rm.nlocal };
 			break;
 		case P_REG:
 			if (!pt->nrange)
@@ -573,7 +588,7 @@ static int emit_node(struct dtg_fin *f, struct dtg_fin_copy *c)
 			break;
 		case P_STATUS:
 			had_status = true;
-			g->prop[nprop++] = (struct dtg_gprop){ "status", "okay", 5 };
+			g->prop[nprop++] = DTG_GPROP("status", "okay", 5);
 			break;
 		case P_PHANDLE:
 			if (did_phandle || !c->guest_phandle)
@@ -585,20 +600,20 @@ static int emit_node(struct dtg_fin *f, struct dtg_fin_copy *c)
 				if (!ph)
 					return -DTG_ENOMEM;
 				*ph = cpu_to_fdt32(c->guest_phandle);
-				g->prop[nprop++] = (struct dtg_gprop){ "phandle", ph, 4 };
+				g->prop[nprop++] = DTG_GPROP("phandle", ph, 4);
 			}
 			break;
 		}
 	}
 	if (root && !had_status)
-		g->prop[nprop++] = (struct dtg_gprop){ "status", "okay", 5 };
+		g->prop[nprop++] = DTG_GPROP("status", "okay", 5);
 	if (c->guest_phandle && !did_phandle) {
 		uint32_t *ph = arena_cells(f, 1);
 
 		if (!ph)
 			return -DTG_ENOMEM;
 		*ph = cpu_to_fdt32(c->guest_phandle);
-		g->prop[nprop++] = (struct dtg_gprop){ "phandle", ph, 4 };
+		g->prop[nprop++] = DTG_GPROP("phandle", ph, 4);
 	}
 	g->nprop = nprop;
 	if (root)

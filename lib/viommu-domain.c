@@ -140,7 +140,7 @@ static int gnode_set(dtg_domain *d, struct dtg_gnode *g, const char *name,
 		return -DTG_ENOMEM;
 	for (size_t i = 0; i < g->nprop; i++)
 		p[n++] = g->prop[i];
-	p[n++] = (struct dtg_gprop){ name, val, len };
+	p[n++] = DTG_GPROP(name, val, len);
 	g->prop = p;
 	g->nprop = n;
 	return 0;
@@ -231,13 +231,13 @@ static int vsmmu_gnode(dtg_domain *d, struct dtg_gnode *g)
 	*one = cpu_to_fdt32(1);
 	*ph = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
 	*gic = cpu_to_fdt32(DTG_GUEST_PHANDLE_GIC);
-	p[0] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
-	p[1] = (struct dtg_gprop){ "reg", reg, 16 };
-	p[2] = (struct dtg_gprop){ "interrupt-parent", gic, 4 };
-	p[3] = (struct dtg_gprop){ "interrupts", irq, 12 };
-	p[4] = (struct dtg_gprop){ "interrupt-names", names, sizeof(names) };
-	p[5] = (struct dtg_gprop){ "#iommu-cells", one, 4 };
-	p[6] = (struct dtg_gprop){ "phandle", ph, 4 };
+	p[0] = DTG_GPROP("compatible", compat, sizeof(compat));
+	p[1] = DTG_GPROP("reg", reg, 16);
+	p[2] = DTG_GPROP("interrupt-parent", gic, 4);
+	p[3] = DTG_GPROP("interrupts", irq, 12);
+	p[4] = DTG_GPROP("interrupt-names", names, sizeof(names));
+	p[5] = DTG_GPROP("#iommu-cells", one, 4);
+	p[6] = DTG_GPROP("phandle", ph, 4);
 	g->name = name;
 	g->prop = p;
 	g->nprop = 7;

@@ -145,9 +145,9 @@ int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n)
 			return -DTG_ENOMEM;
 		c[0] = cpu_to_fdt32(1);
 		c[1] = cpu_to_fdt32(DTG_GUEST_PHANDLE_IOMMU);
-		p[0] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
-		p[1] = (struct dtg_gprop){ "#iommu-cells", &c[0], 4 };
-		p[2] = (struct dtg_gprop){ "phandle", &c[1], 4 };
+		p[0] = DTG_GPROP("compatible", compat, sizeof(compat));
+		p[1] = DTG_GPROP("#iommu-cells", &c[0], 4);
+		p[2] = DTG_GPROP("phandle", &c[1], 4);
 		nodes[*n] = (struct dtg_gnode){ "xen_iommu", 3, p, 0, NULL };
 		(*n)++;
 	}
@@ -171,12 +171,12 @@ int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n)
 		c[6] = cpu_to_fdt32(IRQ_TYPE_EDGE_RISING);
 		c[7] = cpu_to_fdt32(DTG_GUEST_PHANDLE_IOMMU);
 		c[8] = cpu_to_fdt32(vi->backend_domid);
-		p[np++] = (struct dtg_gprop){ "compatible", compat, sizeof(compat) };
-		p[np++] = (struct dtg_gprop){ "reg", &c[0], 16 };
-		p[np++] = (struct dtg_gprop){ "interrupts", &c[4], 12 };
-		p[np++] = (struct dtg_gprop){ "dma-coherent", "", 0 };
+		p[np++] = DTG_GPROP("compatible", compat, sizeof(compat));
+		p[np++] = DTG_GPROP("reg", &c[0], 16);
+		p[np++] = DTG_GPROP("interrupts", &c[4], 12);
+		p[np++] = DTG_GPROP("dma-coherent", "", 0);
 		if (vi->grant_usage)
-			p[np++] = (struct dtg_gprop){ "iommus", &c[7], 8 };
+			p[np++] = DTG_GPROP("iommus", &c[7], 8);
 		nodes[*n] = (struct dtg_gnode){ name, np, p, 0, NULL };
 		(*n)++;
 	}

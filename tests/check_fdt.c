@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <libfdt.h>
 
@@ -494,6 +495,81 @@ START_TEST(test_guest_dt_dom0less)
 }
 END_TEST
 
+/*
+ * The overlay merges into a guest DT built elsewhere: applied with dtc's
+ * fdtoverlay to a base whose phandle 1 is taken, the library's clock is
+ * renumbered and the device's clocks follow it; the GIC stays 0xfde8.
+ */
+START_TEST(test_overlay_fdtoverlay)
+{
+	static const char base_dts[] =
+		"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
+		" interrupt-parent = <0xfde8>;\n"
+		" interrupt-controller@3001000 {\n  compatible = \"arm,gic-v3\";\n"
+		"  #interrupt-cells = <3>; #address-cells = <0>;\n"
+		"  interrupt-controller;\n"
+		"  reg = <0 0x3001000 0 0x10000 0 0x3020000 0 0x1000000>;\n"
+		"  phandle = <0xfde8>;\n };\n"
+		" board-clock {\n  compatible = \"fixed-clock\";\n"
+		"  #clock-cells = <0>; clock-frequency = <1000>;\n"
+		"  phandle = <1>;\n };\n};\n";
+	struct fixture f;
+	void *ovl, *base, *merged;
+	size_t so, sb, sm;
+	char cmd[1024], out[64];
+	const char *fdtoverlay = getenv("FDTOVERLAY");
+	int st;
+
+	fx_open(&f, "virt.dtb");
+	fx_add(&f, "/pl031@9010000");
+	fx_finalize(&f);
+	ck_assert_int_eq(dtg_fdt_overlay_alloc(f.d, &ovl, &so), 0);
+	ck_assert_int_eq(fdt_check_full(ovl, so), 0);
+	base = tu_dts_to_dtb(base_dts, &sb);
+	char *bpath = tu_write_temp(base, sb, ".dtb");
+	char *opath = tu_write_temp(ovl, so, ".dtbo");
+	snprintf(out, sizeof(out), "%s.out", bpath);
+	snprintf(cmd, sizeof(cmd), "'%s' -i %s -o %s %s 2>&1",
+		 fdtoverlay && *fdtoverlay && strcmp(fdtoverlay, "no") ?
+		 fdtoverlay : "fdtoverlay", bpath,
+		 out, opath);
+	char *msg = tu_run(cmd, &st);
+	ck_assert_msg(st == 0, "fdtoverlay failed: %s", msg);
+	free(msg);
+	{
+		FILE *fp = fopen(out, "rb");
+		ck_assert_ptr_nonnull(fp);
+		fseek(fp, 0, SEEK_END);
+		sm = (size_t)ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		merged = malloc(sm);
+		ck_assert_uint_eq(fread(merged, 1, sm, fp), sm);
+		fclose(fp);
+	}
+	free(tu_check_dtb(merged, sm, NULL));
+
+	int clk = node(merged, "/passthrough/clk-apb-pclk");
+	int dev = node(merged, "/passthrough/pl031@9010000");
+	uint32_t ph = fdt_get_phandle(merged, clk);
+	ck_assert_uint_ne(ph, 0);
+	ck_assert_uint_ne(ph, 1);   /* renumbered clear of the base's */
+	ck_assert_uint_eq(prop_u32(merged, dev, "clocks"), ph);
+	ck_assert_uint_eq(prop_u32(merged, dev, "interrupt-parent"), 0xfde8);
+	ck_assert_uint_eq(fdt_get_phandle(merged, node(merged, "/board-clock")), 1);
+	ck_assert_ptr_null(fdt_getprop(merged, dev, "xen,reg", NULL));
+
+	unlink(bpath);
+	unlink(opath);
+	unlink(out);
+	free(bpath);
+	free(opath);
+	free(base);
+	free(merged);
+	dtg_free(dtg_domain_ctx(f.d), ovl);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_guest_dt_gicv3_arm32)
 {
 	struct fixture f;
@@ -672,6 +748,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(tc, test_zcu102_gem);
 	tcase_add_test(tc, test_guest_dt_virt);
 	tcase_add_test(tc, test_guest_dt_dom0less);
+	tcase_add_test(tc, test_overlay_fdtoverlay);
 	tcase_add_test(tc, test_guest_dt_gicv3_arm32);
 	tcase_add_test(tc, test_dra7_dsp_multi_range);
 	tcase_add_test(tc, test_dra7_translated);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# tests/cli-fdt.sh - `dtgen partial`, `dtgen guest-dt` and
-# `dtgen check-partial` as a user runs them: outputs exist and are valid
+# tests/cli-fdt.sh - `dtgen partial`, `dtgen guest-dt`, `dtgen overlay`
+# and `dtgen check-partial` as a user runs them: outputs exist and are valid
 # DTBs (dtc), generated partials check clean, a hand-broken partial is
 # reported with node and property (exit 1), a bad description exits
 # non-zero and leaves no output file, bad arguments exit 2.
@@ -65,6 +65,22 @@ done
 "$DTC" -I dtb -O dts "$T/pl031-partial.dtb" 2>/dev/null | grep -q 'xen,path = "/pl031@9010000"' \
 	&& ok "pl031 partial has xen,path" || fail "pl031 partial lacks xen,path"
 
+# the overlay applies with fdtoverlay onto the guest DT of the same guest
+# without its device, giving the device and its clock under /passthrough
+FDTOVERLAY=${FDTOVERLAY:-fdtoverlay}
+[ "$FDTOVERLAY" != no ] || FDTOVERLAY=fdtoverlay
+grep -v dt_passthrough "$T/pl031.cfg" > "$T/bare.cfg"
+if "$DTGEN" overlay "$DATA/virt.dtb" "$T/pl031.cfg" -o "$T/pl031.dtbo" &&
+   "$DTGEN" guest-dt "$DATA/virt.dtb" "$T/bare.cfg" -o "$T/bare.dtb" &&
+   "$FDTOVERLAY" -i "$T/bare.dtb" -o "$T/merged.dtb" "$T/pl031.dtbo" &&
+   "$DTC" -I dtb -O dts -E clocks_property -E interrupts_property \
+	"$T/merged.dtb" > "$T/merged.dts" 2>/dev/null &&
+   grep -q 'pl031@9010000 {' "$T/merged.dts" && grep -q 'clk-apb-pclk {' "$T/merged.dts"; then
+	ok "overlay applies with fdtoverlay"
+else
+	fail "dtgen overlay + fdtoverlay"
+fi
+
 # a hand-broken partial (E2E.md: xen,path names no host node, no interrupt-parent)
 cat > "$T/broken.dts" <<'DTS'
 /dts-v1/;
@@ -101,7 +117,7 @@ echo garbage > "$T/garbage.dtb"
 # bad descriptions: non-zero, no output file
 for cfg in bad noclock; do
 	host=virt.dtb; [ $cfg = noclock ] && host=zynqmp-zcu102-rev1.0.dtb
-	for cmd in partial guest-dt; do
+	for cmd in partial guest-dt overlay; do
 		rm -f "$T/x.dtb"
 		"$DTGEN" $cmd "$DATA/$host" "$T/$cfg.cfg" -o "$T/x.dtb" 2> "$T/err"; st=$?
 		if [ $st -ne 0 ] && [ ! -e "$T/x.dtb" ] && [ -s "$T/err" ]; then

@@ -76,6 +76,7 @@ struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 int cmd_inspect(int argc, char **argv);
 int cmd_partial(int argc, char **argv);
 int cmd_guest_dt(int argc, char **argv);
+int cmd_overlay(int argc, char **argv);
 int cmd_check_partial(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_xlcfg(int argc, char **argv);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tools/cmd-fdt.c - `dtgen partial` (the Xen partial DT), `dtgen guest-dt`
- * (a complete guest DT) and `dtgen check-partial` (Xen's rules applied to
- * any partial DT).  Outputs are written only after everything succeeded,
+ * (a complete guest DT), `dtgen overlay` (the guest nodes as a DT overlay)
+ * and `dtgen check-partial` (Xen's rules applied to any partial DT).  Outputs are written only after everything succeeded,
  * atomically.
  */
 #include <stdbool.h>
@@ -80,6 +80,11 @@ static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
 int cmd_partial(int argc, char **argv)
 {
 	return emit_dtb(argc, argv, dtg_fdt_partial_alloc, NULL, NULL);
+}
+
+int cmd_overlay(int argc, char **argv)
+{
+	return emit_dtb(argc, argv, dtg_fdt_overlay_alloc, NULL, NULL);
 }
 
 static int guest_dom0less_alloc(const dtg_domain *d, void **out, size_t *size)

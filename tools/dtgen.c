@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "inspect [--json] HOST.dtb [PATH...]" },
 	{ "partial", cmd_partial, "partial HOST.dtb GUEST.cfg -o OUT.dtb" },
 	{ "guest-dt", cmd_guest_dt, "guest-dt HOST.dtb GUEST.cfg -o OUT.dtb [--dom0less|--dom0less-enhanced]" },
+	{ "overlay", cmd_overlay, "overlay HOST.dtb GUEST.cfg -o OUT.dtbo" },
 	{ "check-partial", cmd_check_partial,
 	  "check-partial HOST.dtb PARTIAL.dtb" },
 	{ "plan", cmd_plan,

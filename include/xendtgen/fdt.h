@@ -47,6 +47,17 @@ int dtg_fdt_guest(const dtg_domain *d, void *buf, size_t size,
 		  size_t *needed);
 int dtg_fdt_guest_alloc(const dtg_domain *d, void **out, size_t *size);
 
+/*
+ * The guest nodes (clocks and devices under /passthrough, no xen,*) as a
+ * DT overlay for a guest DT built elsewhere: one fragment targeting "/",
+ * and __local_fixups__ so that fdtoverlay renumbers the library's
+ * phandles clear of the base tree's.  The base must define Xen's GIC
+ * phandle (65000), as every Xen guest DT does.
+ */
+int dtg_fdt_overlay(const dtg_domain *d, void *buf, size_t size,
+		    size_t *needed);
+int dtg_fdt_overlay_alloc(const dtg_domain *d, void **out, size_t *size);
+
 /* Who builds the guest's DT: they differ in a few nodes and properties. */
 enum dtg_guest_builder {
 	DTG_GUEST_BUILDER_LIBXL = 0,     /* xl/libxl at run time */
