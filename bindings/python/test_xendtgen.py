@@ -52,6 +52,7 @@ def test_domain_from_config_outputs_agree():
     assert fdt_magic_ok(partial)
     assert xendtgen.check_partial(h, partial) == []
     assert fdt_magic_ok(d.guest_dtb())
+    assert b"__local_fixups__" in d.overlay_dtb()
     ops = [op["op"] for op in d.plan()]
     assert ops[:2] == ["iomem_permission", "memory_mapping"]
     assert "irq_permission" in ops and "bind_pt_irq" in ops

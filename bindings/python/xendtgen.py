@@ -80,6 +80,8 @@ _fdt_partial = _fn("dtg_fdt_partial_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                    _c.POINTER(_sz))
 _fdt_guest = _fn("dtg_fdt_guest_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                  _c.POINTER(_sz))
+_fdt_overlay = _fn("dtg_fdt_overlay_alloc", _c.c_int, _vp, _c.POINTER(_vp),
+                   _c.POINTER(_sz))
 _plan_json = _fn("dtg_plan_json_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                  _c.POINTER(_sz))
 _xlcfg = _fn("dtg_xlcfg_alloc", _c.c_int, _vp, _c.c_char_p, _c.POINTER(_vp),
@@ -266,6 +268,10 @@ class Domain:
     def guest_dtb(self):
         """The complete guest DT as libxl would build it (bytes)."""
         return self._alloc(_fdt_guest)
+
+    def overlay_dtb(self):
+        """The guest nodes as a DT overlay (bytes) for fdtoverlay."""
+        return self._alloc(_fdt_overlay)
 
     def plan(self):
         """The domctl plan as a list of dicts."""
