@@ -180,6 +180,9 @@ struct dtg_domain {
 	struct dtg_viommu_state *vstate;
 	size_t nrootnode;
 	struct dtg_gnode *rootnode;
+	/* /aliases: name -> guest path of a node the guest gets (arena) */
+	size_t nalias;
+	struct dtg_gprop *alias;
 
 	/*
 	 * Shared coprocessor instances (lib/copro-*.c): description and

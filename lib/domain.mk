@@ -10,4 +10,5 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/finalize-clock.c \
 	%reldir%/finalize-phandle.c \
 	%reldir%/finalize-node.c \
+	%reldir%/finalize-alias.c \
 	%reldir%/guest-map.c

@@ -41,6 +41,19 @@ int dtg_fdt_passthrough_node(const dtg_domain *d, void *fdt,
 	return r ? r : fdt_end_node(fdt);
 }
 
+int dtg_fdt_aliases_node(const dtg_domain *d, void *fdt)
+{
+	int r;
+
+	if (!d->nalias)
+		return 0;
+	r = fdt_begin_node(fdt, "aliases");
+	for (size_t i = 0; !r && i < d->nalias; i++)
+		r = fdt_property(fdt, d->alias[i].name, d->alias[i].val,
+				 (int)d->alias[i].len);
+	return r ? r : fdt_end_node(fdt);
+}
+
 int dtg_fdt_error(const dtg_domain *d, const char *what, int fdt_err)
 {
 	const char *name = d->name ? d->name : "domain";

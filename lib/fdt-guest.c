@@ -247,6 +247,7 @@ static int guest_tree(const dtg_domain *d, void *buf, int size, void *opaque)
 		r = dtg_fdt_render_gnode(buf, &d->rootnode[i], NULL, NULL);
 	/* /passthrough as libxl copies it from the partial DT, without xen,* */
 	if (!r && d->ngnode) r = dtg_fdt_passthrough_node(d, buf, NULL, NULL);
+	if (!r) r = dtg_fdt_aliases_node(d, buf);
 	if (!r) r = fdt_end_node(buf);
 	if (!r) r = fdt_finish(buf);
 	return r;

@@ -32,6 +32,9 @@ int dtg_fdt_render_gnode(void *fdt, const struct dtg_gnode *n,
 int dtg_fdt_passthrough_node(const dtg_domain *d, void *fdt,
 			     dtg_fdt_extra_fn extra, void *opaque);
 
+/* /aliases for the guest nodes that have a host alias (none: nothing). */
+int dtg_fdt_aliases_node(const dtg_domain *d, void *fdt);
+
 /* A whole-tree writer: fdt_create .. fdt_finish into (buf, size). */
 typedef int (*dtg_fdt_tree_fn)(const dtg_domain *d, void *buf, int size,
 			       void *opaque);

@@ -60,6 +60,7 @@ static int partial_tree(const dtg_domain *d, void *buf, int size,
 	if (!r) r = fdt_property_u32(buf, "#address-cells", 2);
 	if (!r) r = fdt_property_u32(buf, "#size-cells", 2);
 	if (!r) r = dtg_fdt_passthrough_node(d, buf, put_xen_props, opaque);
+	if (!r) r = dtg_fdt_aliases_node(d, buf);
 	if (!r) r = dtg_copro_desc_render(d, buf);  /* /xen-coprocessors */
 	if (!r) r = fdt_end_node(buf);   /* / */
 	if (!r) r = fdt_finish(buf);

@@ -108,6 +108,8 @@ struct dtg_fin_clock {
 };
 
 /* A host node the guest gets a copy of (a device or one of its children). */
+#define DTG_FIN_MAX_DEPTH 64   /* deepest copied subtree */
+
 struct dtg_fin_copy {
 	int offset;                 /* host node offset */
 	size_t pt;                  /* owning device */
@@ -156,6 +158,8 @@ int dtg_finalize_mmio(struct dtg_fin *f);
 int dtg_finalize_irqs(struct dtg_fin *f);
 int dtg_finalize_clocks(struct dtg_fin *f);
 int dtg_finalize_nodes(struct dtg_fin *f);
+/* The guest's /aliases from the host's (finalize-alias.c); after nodes. */
+int dtg_finalize_aliases(struct dtg_fin *f);
 
 /* The generated clock of a host clock specifier, or NULL. */
 const struct dtg_fin_clock *dtg_fin_clock_find(const struct dtg_fin *f,

@@ -173,6 +173,8 @@ static void reset_decisions(struct dtg_domain *d)
 	d->final_nr_spis = 0;
 	d->ngnode = 0;
 	d->gnode = NULL;
+	d->nalias = 0;
+	d->alias = NULL;
 	d->next_phandle = DTG_GUEST_PHANDLE_FIRST;
 }
 
@@ -264,6 +266,8 @@ int dtg_domain_finalize(dtg_domain *d)
 		rc = dtg_finalize_clocks(&f);
 	if (!rc)
 		rc = dtg_finalize_nodes(&f);
+	if (!rc)
+		rc = dtg_finalize_aliases(&f);
 	if (!rc)
 		rc = dtg_finalize_copro(&f);   /* shared coprocessor instances (copro-finalize.c) */
 	if (!rc)

@@ -570,6 +570,56 @@ START_TEST(test_overlay_fdtoverlay)
 }
 END_TEST
 
+/*
+ * Host aliases that name a passed-through device name its guest node, in
+ * the partial DT (Xen and libxl copy /aliases into the guest) and in the
+ * complete guest DT; aliases of devices the guest does not get are not
+ * there.
+ */
+START_TEST(test_aliases)
+{
+	struct fixture f;
+	void *p;
+	size_t size;
+	int a;
+
+	fx_open(&f, "zynqmp-zcu102-rev1.0.dtb");
+	int gem = fx_add(&f, "/axi/ethernet@ff0e0000");
+	int uart = fx_add(&f, "/axi/serial@ff000000");
+	static const char *gem_clk[] = { "pclk", "hclk", "tx_clk", "rx_clk", "tsu_clk" };
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, gem, gem_clk[i], 125000000), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, uart, "uart_clk", 100000000), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, uart, "pclk", 125000000), 0);
+	ck_assert_int_eq(dtg_pt_set_iommu(f.d, uart, DTG_IOMMU_MODE_OFF), 0);
+	fx_finalize(&f);
+	for (int k = 0; k < 2; k++) {
+		p = k ? guest_checked(&f, &size) : partial_checked(&f, &size);
+		a = node(p, "/aliases");
+		ck_assert_str_eq(fdt_getprop(p, a, "ethernet0", NULL),
+				 "/passthrough/ethernet@ff0e0000");
+		ck_assert_str_eq(fdt_getprop(p, a, "serial0", NULL),
+				 "/passthrough/serial@ff000000");
+		ck_assert_ptr_null(fdt_getprop(p, a, "serial1", NULL));
+		ck_assert_ptr_null(fdt_getprop(p, a, "i2c0", NULL));
+		/* every alias resolves in the tree it is in */
+		ck_assert_int_ge(fdt_path_offset(p, "ethernet0"), 0);
+		ck_assert_int_ge(fdt_path_offset(p, "serial0"), 0);
+		free(p);
+	}
+	fx_close(&f);
+
+	/* QEMU virt has no /aliases: none in the guest either */
+	fx_open(&f, "virt.dtb");
+	fx_add(&f, "/pl031@9010000");
+	fx_finalize(&f);
+	ck_assert_int_eq(dtg_fdt_partial_alloc(f.d, &p, &size), 0);
+	ck_assert_int_lt(fdt_path_offset(p, "/aliases"), 0);
+	free(p);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_guest_dt_gicv3_arm32)
 {
 	struct fixture f;
@@ -749,6 +799,7 @@ static Suite *fdt_suite(void)
 	tcase_add_test(tc, test_guest_dt_virt);
 	tcase_add_test(tc, test_guest_dt_dom0less);
 	tcase_add_test(tc, test_overlay_fdtoverlay);
+	tcase_add_test(tc, test_aliases);
 	tcase_add_test(tc, test_guest_dt_gicv3_arm32);
 	tcase_add_test(tc, test_dra7_dsp_multi_range);
 	tcase_add_test(tc, test_dra7_translated);
