@@ -141,3 +141,37 @@ def test_complete_partial_unknown_node_raises():
     with pytest.raises(xendtgen.DtgenError) as e:
         xendtgen.complete_partial(h, seed, "gem.dtb")
     assert "ethernet@ff0e0000" in str(e.value)
+
+
+def test_dom0less_two_guests():
+    h = host("virt-el2-gicv3.dtb")
+    guests = []
+    for name, dev in (("rtc", "/pl031@9010000"), ("gpio", "/pl061@9030000")):
+        guests.append(h.domain_from_config(
+            'name = "%s"\nmemory = 64\nvpl011 = 1\nkernel = "/boot/Image"\n'
+            'dt_passthrough = [ "path=%s,iommu=no" ]\n' % (name, dev)))
+    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart")
+    for g in guests:
+        sys.add_guest(g, kernel_size=30 << 20)
+    sys.finalize()
+    mods = sys.modules()
+    assert [m["kind"] for m in mods] == ["kernel", "device-tree"] * 2
+    assert mods[2]["shared"] and mods[2]["addr"] == mods[0]["addr"]
+    assert all(m["addr"] % (2 << 20) == 0 for m in mods)
+    dtb = sys.host_dtb()
+    assert fdt_magic_ok(dtb)
+    dts = dtc(["-I", "dtb", "-O", "dts"], dtb).decode()
+    assert 'compatible = "xen,domain";' in dts and "xen,passthrough;" in dts
+    assert fdt_magic_ok(sys.partial_dtb(0))
+
+
+def test_dom0less_two_guests_one_device_raises():
+    h = host("virt-el2-gicv3.dtb")
+    cfg = ('name = "%s"\nkernel = "/boot/Image"\n'
+           'dt_passthrough = [ "path=/pl031@9010000,iommu=no" ]\n')
+    sys = xendtgen.Dom0less(h)
+    for name in ("a", "b"):
+        sys.add_guest(h.domain_from_config(cfg % name), kernel_size=1 << 20)
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.finalize()
+    assert "both claim" in str(e.value)

@@ -21,8 +21,8 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["DtgenError", "Host", "Domain", "check_partial", "complete_partial",
-           "version"]
+__all__ = ["DtgenError", "Host", "Domain", "Dom0less", "check_partial",
+           "complete_partial", "version"]
 
 _c = ctypes
 _vp = _c.c_void_p
@@ -95,6 +95,36 @@ class _CompleteOpts(_c.Structure):
 _partial_complete = _fn("dtg_partial_complete", _c.c_int, _vp, _vp, _c.c_char_p,
                         _sz, _c.c_char_p, _c.POINTER(_CompleteOpts),
                         _c.POINTER(_vp), _c.POINTER(_sz))
+
+
+class _D0lOpts(_c.Structure):
+    _fields_ = [("xen_bootargs", _c.c_char_p), ("load_base", _c.c_uint64)]
+
+
+class _D0lGuest(_c.Structure):
+    _fields_ = [("domain", _vp), ("kernel_size", _c.c_uint64),
+                ("ramdisk_size", _c.c_uint64), ("partial_dtb", _vp),
+                ("partial_dtb_size", _sz)]
+
+
+class _D0lModule(_c.Structure):
+    _fields_ = [("guest", _sz), ("kind", _c.c_int), ("path", _c.c_char_p),
+                ("addr", _c.c_uint64), ("size", _c.c_uint64),
+                ("shared", _c.c_bool)]
+
+
+_d0l_new = _fn("dtg_dom0less_new", _c.c_int, _vp, _vp, _c.POINTER(_D0lOpts),
+               _c.POINTER(_vp))
+_d0l_free = _fn("dtg_dom0less_free", None, _vp)
+_d0l_add = _fn("dtg_dom0less_add_guest", _c.c_int, _vp, _c.POINTER(_D0lGuest))
+_d0l_finalize = _fn("dtg_dom0less_finalize", _c.c_int, _vp)
+_d0l_nmod = _fn("dtg_dom0less_module_count", _sz, _vp)
+_d0l_mod = _fn("dtg_dom0less_module", _c.c_int, _vp, _sz,
+               _c.POINTER(_D0lModule))
+_d0l_host = _fn("dtg_dom0less_host_dtb", _c.c_int, _vp, _c.POINTER(_vp),
+                _c.POINTER(_sz))
+_d0l_partial = _fn("dtg_dom0less_partial_dtb", _c.c_int, _vp, _sz,
+                   _c.POINTER(_vp), _c.POINTER(_sz))
 
 
 class _Issue(_c.Structure):
@@ -319,3 +349,68 @@ def complete_partial(host, blob, name="partial.dtb", id_bits=0):
                                       _b(name), _c.byref(opts), _c.byref(out),
                                       _c.byref(size)))
     return host._ctx.take(out, size)
+
+
+class Dom0less:
+    """A dom0less system: the host DTB edited for several finalized guests.
+
+        sys = xendtgen.Dom0less(host, xen_bootargs="console=dtuart ...")
+        sys.add_guest(dom, kernel_size=os.path.getsize(kernel))
+        sys.finalize()
+        open("host.dtb", "wb").write(sys.host_dtb())
+        for m in sys.modules(): print(hex(m["addr"]), m["kind"], m["path"])
+    """
+
+    _KINDS = ("kernel", "ramdisk", "device-tree")
+
+    def __init__(self, host, xen_bootargs=None, load_base=0):
+        self.host = host
+        self._ctx = host._ctx
+        self._guests = []          # keep the domains alive
+        self.ptr = _vp()
+        opts = _D0lOpts(_b(xen_bootargs) if xen_bootargs else None, load_base)
+        self._ctx.check(_d0l_new(self._ctx.ptr, host.ptr, _c.byref(opts),
+                                 _c.byref(self.ptr)))
+
+    def add_guest(self, domain, kernel_size, ramdisk_size=0, partial_dtb=None):
+        """Add a finalized Domain (with kernel set); returns its index."""
+        buf = _c.create_string_buffer(partial_dtb) if partial_dtb else None
+        g = _D0lGuest(domain.ptr, kernel_size, ramdisk_size,
+                      _c.cast(buf, _vp) if buf else None,
+                      len(partial_dtb) if partial_dtb else 0)
+        i = self._ctx.check(_d0l_add(self.ptr, _c.byref(g)))
+        self._guests.append(domain)
+        return i
+
+    def finalize(self):
+        """Place the modules and edit the host DTB."""
+        self._ctx.check(_d0l_finalize(self.ptr))
+        return self
+
+    def modules(self):
+        """Boot modules in load order, as dicts (shared: loaded by another)."""
+        out = []
+        for i in range(_d0l_nmod(self.ptr)):
+            m = _D0lModule()
+            self._ctx.check(_d0l_mod(self.ptr, i, _c.byref(m)))
+            out.append({"guest": m.guest, "kind": self._KINDS[m.kind],
+                        "path": m.path.decode() if m.path else None,
+                        "addr": m.addr, "size": m.size, "shared": m.shared})
+        return out
+
+    def host_dtb(self):
+        """The edited host DTB (bytes)."""
+        p, n = _vp(), _sz()
+        self._ctx.check(_d0l_host(self.ptr, _c.byref(p), _c.byref(n)))
+        return _c.string_at(p, n.value)
+
+    def partial_dtb(self, guest):
+        """Guest i's partial DT (bytes), or None when it has none."""
+        p, n = _vp(), _sz()
+        self._ctx.check(_d0l_partial(self.ptr, guest, _c.byref(p), _c.byref(n)))
+        return _c.string_at(p, n.value) if p.value else None
+
+    def __del__(self):
+        if getattr(self, "ptr", None):
+            _d0l_free(self.ptr)
+            self.ptr = None
