@@ -239,7 +239,7 @@ static void run(const char *name, int omap)
 	double t_rebuild, t_hint = 1e30, t_unhint = 1e30, t_ent = 1e30, t_clu = 1e30;
 
 	b.omap = omap;
-	b.fmt = omap ? &dtg_shadow_fmt_omap : &dtg_shadow_fmt_lpae;
+	b.fmt = omap ? dtg_shadow_format_omap() : dtg_shadow_format_lpae();
 	b.gsize = 12 << 20;
 	b.gram = aligned_alloc(16384, b.gsize);
 	b.asize = 64 << 20;

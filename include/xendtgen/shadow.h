@@ -37,7 +37,9 @@ enum dtg_shadow_error {
 
 /*
  * Page-table formats.  Each is one file in lib/shadow/ (fmt-*.c) behind one
- * internal ops table; pass the address of one of these to create().
+ * internal ops table; pass what one of these functions returns to
+ * create() (functions, not data objects, so that the shared library
+ * exports no data symbol).
  *  - omap:   ARMv7 short-descriptor / OMAP IOMMU, 32-bit IOVA and output:
  *            4096 x 4 B L1 (16 KiB), 256 x 4 B L2 (1 KiB); 16 MiB
  *            supersections, 1 MiB sections, 64 KiB large pages, 4 KiB pages.
@@ -47,9 +49,9 @@ enum dtg_shadow_error {
  *  - lpae48: the same with a 48-bit IOVA (start at level 0, 4 levels).
  */
 struct dtg_shadow_format;
-extern const struct dtg_shadow_format dtg_shadow_fmt_omap;
-extern const struct dtg_shadow_format dtg_shadow_fmt_lpae;
-extern const struct dtg_shadow_format dtg_shadow_fmt_lpae48;
+const struct dtg_shadow_format *dtg_shadow_format_omap(void);
+const struct dtg_shadow_format *dtg_shadow_format_lpae(void);
+const struct dtg_shadow_format *dtg_shadow_format_lpae48(void);
 
 /* Name of a format ("omap", "lpae", "lpae48"). */
 const char *dtg_shadow_format_name(const struct dtg_shadow_format *fmt);

@@ -114,7 +114,7 @@ static unsigned lpae_skip_invalid(const struct dtg_shadow_format *f, unsigned le
 	return i;
 }
 
-const struct dtg_shadow_format dtg_shadow_fmt_lpae = {
+static const struct dtg_shadow_format fmt_lpae = {
 	.name = "lpae",
 	.levels = 3,
 	.esize = 8,
@@ -130,7 +130,7 @@ const struct dtg_shadow_format dtg_shadow_fmt_lpae = {
 	.skip_invalid = lpae_skip_invalid,
 };
 
-const struct dtg_shadow_format dtg_shadow_fmt_lpae48 = {
+static const struct dtg_shadow_format fmt_lpae48 = {
 	.name = "lpae48",
 	.levels = 4,
 	.esize = 8,
@@ -145,3 +145,13 @@ const struct dtg_shadow_format dtg_shadow_fmt_lpae48 = {
 	.relocate = lpae_relocate,
 	.skip_invalid = lpae_skip_invalid,
 };
+
+const struct dtg_shadow_format *dtg_shadow_format_lpae(void)
+{
+	return &fmt_lpae;
+}
+
+const struct dtg_shadow_format *dtg_shadow_format_lpae48(void)
+{
+	return &fmt_lpae48;
+}

@@ -177,7 +177,7 @@ static unsigned omap_skip_invalid(const struct dtg_shadow_format *f, unsigned le
 	return i;
 }
 
-const struct dtg_shadow_format dtg_shadow_fmt_omap = {
+static const struct dtg_shadow_format fmt_omap = {
 	.name = "omap",
 	.levels = 2,
 	.esize = 4,
@@ -192,3 +192,8 @@ const struct dtg_shadow_format dtg_shadow_fmt_omap = {
 	.relocate = omap_relocate,
 	.skip_invalid = omap_skip_invalid,
 };
+
+const struct dtg_shadow_format *dtg_shadow_format_omap(void)
+{
+	return &fmt_omap;
+}

@@ -327,8 +327,8 @@ START_TEST(test_api)
 	ck_assert_int_eq(dtg_shadow_lookup(e, 0, &ma, NULL), -DTG_SHADOW_ESTATE);
 	ck_assert_int_eq(dtg_shadow_sync(e, w.gram_base + 8), -DTG_SHADOW_EINVAL);
 	ck_assert_int_eq(dtg_shadow_sync(e, 0x10000000000ull), -DTG_SHADOW_EINVAL);
-	ck_assert_str_eq(dtg_shadow_format_name(&dtg_shadow_fmt_omap), "omap");
-	ck_assert_str_eq(dtg_shadow_format_name(&dtg_shadow_fmt_lpae48), "lpae48");
+	ck_assert_str_eq(dtg_shadow_format_name(dtg_shadow_format_omap()), "omap");
+	ck_assert_str_eq(dtg_shadow_format_name(dtg_shadow_format_lpae48()), "lpae48");
 	finish(&w, e);
 }
 END_TEST

@@ -57,7 +57,7 @@ int fs_entry(void)
 	struct dtg_shadow *e;
 	struct dtg_shadow_stats st;
 	uint64_t ma;
-	if (dtg_shadow_create(&e, &dtg_shadow_fmt_omap, &cb, 0)) return 1;
+	if (dtg_shadow_create(&e, dtg_shadow_format_omap(), &cb, 0)) return 1;
 	dtg_shadow_sync(e, 0);
 	dtg_shadow_resync(e);
 	dtg_shadow_resync_pages(e, &ma, 0);
@@ -67,8 +67,8 @@ int fs_entry(void)
 	dtg_shadow_get_stats(e, &st);
 	dtg_shadow_for_each_table(e, 0, 0);
 	(void)dtg_shadow_root(e);
-	(void)dtg_shadow_format_name(&dtg_shadow_fmt_lpae);
-	(void)&dtg_shadow_fmt_lpae48;
+	(void)dtg_shadow_format_name(dtg_shadow_format_lpae());
+	(void)dtg_shadow_format_lpae48();
 	dtg_shadow_destroy(e);
 	return 0;
 }

@@ -39,7 +39,7 @@ void w_init(struct world *w, int kind, uint64_t seed, bool use_map)
 	w->rng = seed;
 	w->use_map = use_map;
 	if (kind == W_OMAP) {
-		w->fmt = &dtg_shadow_fmt_omap;
+		w->fmt = dtg_shadow_format_omap();
 		w->gram_base = 0x40000000;
 		w->gram_size = 16 << 20;
 		w->ipa_pages = 1ull << 20;      /* 4 GiB IPA */
@@ -48,7 +48,7 @@ void w_init(struct world *w, int kind, uint64_t seed, bool use_map)
 		w->ma_next = 0xF0000000;        /* shadow tables below 4 GiB */
 		w->span = 1ull << 32;
 	} else {
-		w->fmt = kind == W_LPAE48 ? &dtg_shadow_fmt_lpae48 : &dtg_shadow_fmt_lpae;
+		w->fmt = kind == W_LPAE48 ? dtg_shadow_format_lpae48() : dtg_shadow_format_lpae();
 		w->gram_base = 0x80000000;
 		w->gram_size = 64 << 20;
 		w->ipa_pages = 1ull << 22;      /* 16 GiB IPA */
@@ -484,7 +484,7 @@ unsigned long w_check(struct world *w, struct dtg_shadow *e, unsigned long n,
 			if (bad < 5)
 				fprintf(stderr, "%s va %#llx: guest %d ipa %#llx want %d ma %#llx "
 					"attrs %#llx | shadow %d ma %#llx attrs %#llx | lookup %d %#llx\n",
-					w->fmt == &dtg_shadow_fmt_omap ? "omap" : "lpae",
+					w->fmt == dtg_shadow_format_omap() ? "omap" : "lpae",
 					(unsigned long long)va, g, (unsigned long long)ipa, want,
 					(unsigned long long)ma, (unsigned long long)ga, s,
 					(unsigned long long)sma, (unsigned long long)sa, l,
