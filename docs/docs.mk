@@ -1,2 +1,3 @@
-# docs: rules for this area
-EXTRA_DIST += docs/bindings/xen-coprocessor.md
+# docs/: the coprocessor DT binding and the shadow engine's notes, installed
+# with the README.
+dist_doc_DATA += README.md docs/shadow.md docs/bindings/xen-coprocessor.md
