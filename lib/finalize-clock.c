@@ -177,7 +177,13 @@ static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 	return 0;
 }
 
-static int device_clocks(struct dtg_fin *f, size_t p)
+/*
+ * A device's clocks.  The first pass takes every clock whose rate the
+ * description or the host gives; the late pass lets a clock with no rate
+ * of its own take the rate another device sharing it gave (a ZCU102 UART
+ * and GEM share one firmware pclk), and fails on any still unknown.
+ */
+static int device_clocks(struct dtg_fin *f, size_t p, bool late)
 {
 	const struct dtg_pt *pt = &f->d->pt[p];
 	const struct dtg_device *dev = pt->host;
@@ -197,6 +203,16 @@ static int device_clocks(struct dtg_fin *f, size_t p)
 		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
 			continue;
 		rate = described_rate(pt, dep, u);
+		if (late) {
+			if (rate || dep->rate || dtg_fin_clock_find(f, dep))
+				continue;
+			rc = dtg_error(f->ctx, DTG_EINVAL,
+				       "%s: %s: clocks: clock %d (%s) from %s has no known rate; give one (clock-rate=%s:HZ)",
+				       f->hname, pt->host_path, dep->index,
+				       dep->name ? dep->name : "unnamed", dep->provider,
+				       dep->name ? dep->name : "INDEX");
+			break;
+		}
 		if (rate && dep->rate && rate != dep->rate)
 			dtg_log(f->ctx, DTG_LOG_WARN,
 				"%s: %s: clocks: clock %d (%s): the description's %llu Hz overrides the host's %llu Hz",
@@ -206,17 +222,10 @@ static int device_clocks(struct dtg_fin *f, size_t p)
 				(unsigned long long)dep->rate);
 		if (!rate)
 			rate = dep->rate;
-		if (!rate) {
-			rc = dtg_error(f->ctx, DTG_EINVAL,
-				       "%s: %s: clocks: clock %d (%s) from %s has no known rate; give one (clock-rate=%s:HZ)",
-				       f->hname, pt->host_path, dep->index,
-				       dep->name ? dep->name : "unnamed", dep->provider,
-				       dep->name ? dep->name : "INDEX");
-			break;
-		}
-		rc = add_clock(f, p, dep, rate);
+		if (rate)
+			rc = add_clock(f, p, dep, rate);
 	}
-	for (size_t i = 0; i < pt->nrate && !rc; i++)
+	for (size_t i = 0; i < pt->nrate && !rc && !late; i++)
 		if (!u[i])
 			rc = dtg_error(f->ctx, DTG_ENOTFOUND,
 				       "%s: %s: clock-names: the description gives a rate for clock \"%s\", which the device does not have",
@@ -282,10 +291,12 @@ int dtg_finalize_clocks(struct dtg_fin *f)
 {
 	int rc;
 
-	for (size_t p = 0; p < f->d->npt; p++) {
-		rc = device_clocks(f, p);
-		if (rc)
-			return rc;
+	for (int late = 0; late < 2; late++) {
+		for (size_t p = 0; p < f->d->npt; p++) {
+			rc = device_clocks(f, p, late);
+			if (rc)
+				return rc;
+		}
 	}
 	rc = unique_names(f);
 	if (rc)

@@ -590,7 +590,7 @@ START_TEST(test_aliases)
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, gem, gem_clk[i], 125000000), 0);
 	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, uart, "uart_clk", 100000000), 0);
-	ck_assert_int_eq(dtg_pt_set_clock_rate(f.d, uart, "pclk", 125000000), 0);
+	/* the UART's pclk is the GEM's: the rate given there serves both */
 	ck_assert_int_eq(dtg_pt_set_iommu(f.d, uart, DTG_IOMMU_MODE_OFF), 0);
 	fx_finalize(&f);
 	for (int k = 0; k < 2; k++) {
