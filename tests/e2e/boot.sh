@@ -19,9 +19,8 @@ XEN=$1 DIR=$2 LOG=$3 WANT=${4:-1}
 QEMU=${QEMU:-qemu-system-aarch64}
 TIMEOUT=${E2E_TIMEOUT:-300}
 QUIET=${E2E_QUIET:-90}
-# Identical to the options the host DTB was dumped with (the DTB depends on them).
-MACHINE=(-M virt,gic-version=3,virtualization=on,dtb-randomness=off
-         -cpu cortex-a57 -smp 2 -m 2G)
+# The options the host DTB was dumped with (the DTB depends on them).
+. "$(dirname "$0")/machine.sh"
 
 read -ra EXTRA <<<"$(tr '\n' ' ' < "$DIR/qemu.args")"
 WORK=$(mktemp -d)

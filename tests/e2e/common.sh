@@ -17,8 +17,7 @@ export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 DTGEN=$top_builddir/tools/dtgen
 QEMU=${QEMU:-qemu-system-aarch64}
 export QEMU
-MACHINE=(-M virt,gic-version=3,virtualization=on,dtb-randomness=off
-         -cpu cortex-a57 -smp 2 -m 2G)
+. "$E2E_DIR/machine.sh"
 # Guest kernel command line: the vpl011 console, its early console, our init.
 GUEST_ARGS="console=ttyAMA0 earlycon=pl011,mmio32,0x22000000 rdinit=/init panic=-1"
 FAILS=0
@@ -48,8 +47,10 @@ e2e_setup() {
     XEN=$CACHE/xen
     KERNEL=$CACHE/Image
     say "packages: $(grep -h Version "$CACHE/VERSIONS" | paste -sd';')"
-    "$QEMU" "${MACHINE[@]}" -nographic -M "dumpdtb=$WORK/host.dtb" 2>/dev/null
-    [ -s "$WORK/host.dtb" ] || { say "FAIL: QEMU did not dump the host DTB"; exit 1; }
+    "$QEMU" "${MACHINE[@]}" -nographic -M "dumpdtb=$WORK/host.dtb" \
+        2> "$WORK/dumpdtb.err" || true
+    [ -s "$WORK/host.dtb" ] ||
+        { say "FAIL: QEMU did not dump the host DTB: $(cat "$WORK/dumpdtb.err")"; exit 1; }
     INITRD=$WORK/initrd.cpio.gz
     "$PY" "$E2E_DIR/mkinitramfs.py" "$CACHE/busybox" "$INITRD"
 }

@@ -8,6 +8,7 @@ endif
 EXTRA_DIST += \
 	tests/e2e/README \
 	tests/e2e/boot.sh \
+	tests/e2e/machine.sh \
 	tests/e2e/common.sh \
 	tests/e2e/compare_guest_dt.py \
 	tests/e2e/dom0less.sh \
