@@ -851,6 +851,11 @@ static int apply_virtio(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 	return dtg_virtio_apply_cfg(a->d, a->name, e);
 }
 
+static int apply_disk(struct cfg_apply *a, const struct dtg_cfg_entry *e)
+{
+	return dtg_virtio_disk_apply_cfg(a->d, a->name, e);
+}
+
 /* Shared coprocessor instances: the logic is in copro-config.c. */
 static int apply_coprocessors(struct cfg_apply *a, const struct dtg_cfg_entry *e)
 {
@@ -889,6 +894,7 @@ static const struct cfg_key {
 	{ "irqs", apply_irqs },
 	{ "viommu", apply_viommu },
 	{ "virtio", apply_virtio },
+	{ "disk", apply_disk },            /* specification=virtio disks */
 	{ "coprocessors", apply_coprocessors },
 };
 

@@ -9,6 +9,7 @@
 
 #include <xendtgen/copro.h>
 #include "dom0less-internal.h"
+#include "viommu-internal.h"
 
 int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 		     const struct dtg_dom0less_opts *opts, dtg_dom0less **out)
@@ -70,6 +71,9 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 		return dtg_error(b->ctx, DTG_ESTATE,
 				 "dom0less: domain must be finalized first");
 	r = dtg_domain_get_info(guest->domain, &info);
+	if (r)
+		return r;
+	r = dtg_dom0less_refuse_virtio(b->ctx, guest->domain);
 	if (r)
 		return r;
 	if (!info.name || !*info.name)

@@ -148,6 +148,7 @@ struct dtg_domain {
 	uint64_t memory_mib;
 	bool vpl011;
 	unsigned nr_spis;            /* 0 = computed */
+	unsigned xen_release;        /* DTG_XEN_RELEASE(); 0 = not chosen */
 	char *kernel, *cmdline, *ramdisk;
 	uint64_t (*static_mem)[2];   /* dom0less static memory banks */
 	size_t nstatic_mem, capstatic_mem;

@@ -20,6 +20,7 @@
 #include <libfdt.h>
 
 #include "fdt-internal.h"
+#include "viommu-internal.h"
 
 /* Xen public arch-arm.h: legacy PSCI function numbers Xen handles. */
 #define PSCI_CPU_OFF 1
@@ -279,6 +280,8 @@ int dtg_fdt_guest_by(const dtg_domain *d, enum dtg_guest_builder builder,
 	if (!d || builder > DTG_GUEST_BUILDER_DOM0LESS_ENHANCED)
 		return -DTG_EINVAL;
 	r = guest_supported(d);
+	if (!r && builder != DTG_GUEST_BUILDER_LIBXL)
+		r = dtg_dom0less_refuse_virtio(d->ctx, d);
 	return r ? r : dtg_fdt_emit(d, guest_tree, &builder, "guest DT", buf,
 				    size, needed);
 }
@@ -291,6 +294,8 @@ int dtg_fdt_guest_by_alloc(const dtg_domain *d, enum dtg_guest_builder builder,
 	if (!d || builder > DTG_GUEST_BUILDER_DOM0LESS_ENHANCED)
 		return -DTG_EINVAL;
 	r = guest_supported(d);
+	if (!r && builder != DTG_GUEST_BUILDER_LIBXL)
+		r = dtg_dom0less_refuse_virtio(d->ctx, d);
 	return r ? r : dtg_fdt_emit_alloc(d, guest_tree, &builder, "guest DT",
 					  out, size);
 }

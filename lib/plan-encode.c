@@ -15,9 +15,12 @@
  *                          (PT_IRQ_TYPE_SPI = 4), u.spi.spi u16 @8
  *   assign_device (37):    dev u32 @0 (XEN_DOMCTL_DEV_DT = 1), flags u32 @4,
  *                          u.dt.size u32 @8, u.dt.path handle u64 @16
- * Interface versions 0x15 (Xen 4.17) to 0x18 (Xen 4.22) changed only other
- * ops (getdomaininfo in 0x16, the Arm createdomain config in 0x17 and 0x18),
- * so these layouts are the same for both; only interface_version differs.
+ * Interface versions 0x15 (Xen 4.17), 0x16 (4.18), 0x17 (4.19 to 4.21) and
+ * 0x18 (4.22) changed only other ops (getdomaininfo in 0x16, dt_overlay in
+ * 0x17, the Arm createdomain config in 0x18; the ops' structs, command
+ * numbers and PT_IRQ_TYPE_SPI are the same in every release's domctl.h;
+ * 4.22's assign_device adds a pointer only under __XEN__), so these
+ * layouts are the same for all; only interface_version differs.
  * tests/check_domctl_xen.c compares them with Xen's own headers.
  */
 #include "plan-internal.h"
@@ -100,10 +103,10 @@ int dtg_plan_encode(const dtg_domain *d, uint32_t interface_version,
 
 	if (!d)
 		return -DTG_EINVAL;
-	if (interface_version != DTG_XEN_4_17_DOMCTL_VERSION &&
-	    interface_version != DTG_XEN_4_22_DOMCTL_VERSION)
+	if (interface_version < DTG_XEN_4_17_DOMCTL_VERSION ||
+	    interface_version > DTG_XEN_4_22_DOMCTL_VERSION)
 		return dtg_error(d->ctx, DTG_EUNSUPPORTED,
-				 "dtg_plan_encode: domctl interface version %#x is not supported (0x15 for Xen 4.17, 0x18 for Xen 4.22)",
+				 "dtg_plan_encode: domctl interface version %#x is not supported (0x15 for Xen 4.17 to 0x18 for Xen 4.22)",
 				 interface_version);
 	err = dtg_plan_walk(d, "dtg_plan_encode", NULL, NULL, &n);
 	if (err < 0)

@@ -5,4 +5,5 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/plan-exec.c \
 	%reldir%/plan-encode.c \
 	%reldir%/plan-format.c \
-	%reldir%/xlcfg-write.c
+	%reldir%/xlcfg-write.c \
+	%reldir%/xen-release.c

@@ -37,8 +37,10 @@ struct dtg_pt_vids {
 /* One virtio-mmio device as described. */
 struct dtg_virtio_desc {
 	uint32_t backend_domid;
-	char *type;
+	char *type;                /* NULL for a disk */
 	bool grant_usage;
+	bool disk;                 /* disk = [ "...,specification=virtio" ] */
+	bool grant_set;            /* a disk's grant_usage= was given (xl >= 4.19) */
 };
 
 struct dtg_viommu_state {
@@ -58,6 +60,9 @@ struct dtg_viommu_state {
 
 /* Place virtio devices, check their SPIs, count their root nodes. */
 int dtg_finalize_virtio(struct dtg_domain *d, size_t *nroot);
+/* -DTG_EUNSUPPORTED (with the reason) if d has virtio-mmio devices:
+ * Xen's dom0less builder has no virtio support. */
+int dtg_dom0less_refuse_virtio(dtg_ctx *ctx, const struct dtg_domain *d);
 /* Append the xen,grant-dma and virtio@... nodes at nodes[*n]. */
 int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
 
@@ -70,6 +75,9 @@ int dtg_viommu_apply_cfg(struct dtg_domain *d, const char *name,
 			 const struct dtg_cfg_entry *e);
 int dtg_virtio_apply_cfg(struct dtg_domain *d, const char *name,
 			 const struct dtg_cfg_entry *e);
+/* Apply xl.cfg `disk = [ ... ]`: the specification=virtio disks. */
+int dtg_virtio_disk_apply_cfg(struct dtg_domain *d, const char *name,
+			      const struct dtg_cfg_entry *e);
 /* Append `viommu = ...` and `virtio = [ ... ]` lines of a finalized domain. */
 void dtg_viommu_xlcfg(const struct dtg_domain *d, struct dtg_buf *b);
 

@@ -78,7 +78,8 @@ START_TEST(test_gem_vsmmu_virtio)
 	ck_assert_ptr_nonnull(strstr(dts, "xen_iommu {"));
 	ck_assert_ptr_nonnull(strstr(dts, "compatible = \"xen,grant-dma\";"));
 	ck_assert_ptr_nonnull(strstr(dts, "virtio@2000000 {"));
-	ck_assert_ptr_nonnull(strstr(dts, "interrupts = <0x00 0x02 0x01>;"));
+	/* libxl's set_interrupt(irq, 0xf, DT_IRQ_TYPE_EDGE_RISING) */
+	ck_assert_ptr_nonnull(strstr(dts, "interrupts = <0x00 0x02 0xf01>;"));
 	ck_assert_ptr_nonnull(strstr(dts, "iommus = <0xfde9 0x01>;"));
 	free(dts);
 	{

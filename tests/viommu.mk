@@ -25,3 +25,14 @@ TESTS += tests/check_viommu_domain
 tests_check_viommu_domain_SOURCES = tests/check_viommu_domain.c
 tests_check_viommu_domain_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_viommu_domain_LDADD = $(TEST_LDADD)
+
+# virtio-mmio nodes against libxl's own code of each release (tests/libxl/)
+check_PROGRAMS += tests/check_virtio_libxl
+TESTS += tests/check_virtio_libxl
+tests_check_virtio_libxl_SOURCES = tests/check_virtio_libxl.c \
+	tests/libxl-ref.h tests/libxl-ref-shim.h \
+	tests/libxl-ref-417.c tests/libxl-ref-418.c
+tests_check_virtio_libxl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_virtio_libxl_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/libxl/libxl_arm-virtio-4.17.inc \
+	tests/libxl/libxl_arm-virtio-4.18.inc

@@ -7,6 +7,7 @@
 
 #include <xendtgen/config.h>
 #include <xendtgen/domain.h>
+#include <xendtgen/domctl.h>
 
 #include "cli.h"
 
@@ -19,6 +20,26 @@ struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 				       const char *cfg_path,
 				       dtg_config **cfg_out)
+{
+	return cli_load_domain_release(ctx, host, cfg_path, 0, cfg_out);
+}
+
+int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release)
+{
+	*release = 0;
+	if (!s)
+		return 0;
+	if (dtg_xen_release_parse(s, release)) {
+		fprintf(stderr, "dtgen: %s: unsupported Xen version '%s' (4.17, 4.18, 4.19, 4.20, 4.21 or 4.22)\n",
+			cmd, s);
+		return -1;
+	}
+	return 0;
+}
+
+struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
+					   const char *cfg_path, unsigned release,
+					   dtg_config **cfg_out)
 {
 	dtg_config *cfg = NULL;
 	dtg_domain *d = NULL;
@@ -33,6 +54,8 @@ struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 	free(text);
 	if (!r)
 		r = dtg_domain_new(ctx, host, &d);
+	if (!r)
+		r = dtg_domain_set_xen_release(d, release);
 	if (!r)
 		r = dtg_domain_apply_config(d, cfg);
 	if (!r)

@@ -71,6 +71,12 @@ struct dtg_config;
 struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 				       const char *cfg_path,
 				       struct dtg_config **cfg);
+/* The same for a chosen Xen release (DTG_XEN_RELEASE(); 0: none). */
+struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
+					   const char *cfg_path, unsigned release,
+					   struct dtg_config **cfg);
+/* --xen 4.17 .. 4.22 (NULL: 0); prints the error and returns -1. */
+int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_inspect(int argc, char **argv);

@@ -23,7 +23,8 @@ typedef int (*fdt_alloc_fn)(const dtg_domain *d, void **out, size_t *size);
 static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
 		    fdt_alloc_fn dom0less, fdt_alloc_fn enhanced)
 {
-	const char *pos[2], *outpath = NULL, *hostpath, *cfgpath;
+	const char *pos[2], *outpath = NULL, *hostpath, *cfgpath, *xen = NULL;
+	unsigned release;
 	bool d0l = false, enh = false;
 	const struct cli_opt opts[] = {
 		{ "-o", "--output", &outpath, NULL },
@@ -33,6 +34,7 @@ static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
 		{ "-o", "--output", &outpath, NULL },
 		{ "--dom0less", NULL, NULL, &d0l },
 		{ "--dom0less-enhanced", NULL, NULL, &enh },
+		{ "--xen", NULL, &xen, NULL },        /* the libxl it follows */
 		{ NULL, NULL, NULL, NULL },
 	};
 	dtg_ctx *ctx;
@@ -46,11 +48,13 @@ static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
 	if (n == CLI_HELP || n != 2 || !outpath) {
 		fprintf(n == CLI_HELP ? stdout : stderr,
 			"usage: dtgen %s HOST.dtb GUEST.cfg -o OUT.dtb%s\n",
-			argv[0], dom0less ? " [--dom0less|--dom0less-enhanced]" : "");
+			argv[0], dom0less ? " [--dom0less|--dom0less-enhanced] [--xen 4.17..4.22]" : "");
 		return n == CLI_HELP ? CLI_OK : CLI_USAGE;
 	}
 	hostpath = pos[0];
 	cfgpath = pos[1];
+	if (cli_parse_xen_release(argv[0], xen, &release))
+		return CLI_USAGE;
 	if (d0l)
 		emit = dom0less;
 	if (enh)
@@ -62,7 +66,7 @@ static int emit_dtb(int argc, char **argv, fdt_alloc_fn emit,
 	}
 	host = cli_load_host(ctx, hostpath);
 	if (host)
-		d = cli_load_domain(ctx, host, cfgpath);
+		d = cli_load_domain_release(ctx, host, cfgpath, release, NULL);
 	if (d) {
 		r = emit(d, &blob, &size);
 		if (r)

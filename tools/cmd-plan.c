@@ -21,7 +21,7 @@ enum plan_format { FMT_TEXT, FMT_JSON, FMT_BIN };
 static void plan_usage(FILE *f)
 {
 	fprintf(f, "usage: dtgen plan HOST.dtb GUEST.cfg [--format text|json|bin] "
-		   "[--domid N] [--xen 4.17|4.22] [-o OUT]\n"
+		   "[--domid N] [--xen 4.17..4.22] [-o OUT]\n"
 		   "  bin: struct xen_domctl records (%d bytes each, little-endian);\n"
 		   "  assign_device path handles are 0 (a file carries no pointers)\n",
 		DTG_DOMCTL_SIZE);
@@ -29,7 +29,8 @@ static void plan_usage(FILE *f)
 
 static void xlcfg_usage(FILE *f)
 {
-	fprintf(f, "usage: dtgen xlcfg HOST.dtb GUEST.cfg [--partial PATH] [-o OUT]\n");
+	fprintf(f, "usage: dtgen xlcfg HOST.dtb GUEST.cfg [--partial PATH] [--xen 4.17..4.22] [-o OUT]\n"
+		   "  --xen: only keys that release's xl knows\n");
 }
 
 static bool parse_domid(const char *s, uint16_t *out)
@@ -47,14 +48,15 @@ static bool parse_domid(const char *s, uint16_t *out)
 
 /* Load the host and finalized domain; prints the error on failure. */
 static struct dtg_domain *load(dtg_ctx *ctx, const char *dtb,
-			       const char *cfg, dtg_host **host)
+			       const char *cfg, unsigned release,
+			       dtg_host **host)
 {
 	struct dtg_domain *d;
 
 	*host = cli_load_host(ctx, dtb);
 	if (!*host)
 		return NULL;
-	d = cli_load_domain(ctx, *host, cfg);
+	d = cli_load_domain_release(ctx, *host, cfg, release, NULL);
 	if (!d) {
 		dtg_host_free(*host);
 		*host = NULL;
@@ -92,7 +94,7 @@ static int render_plan(struct dtg_domain *d, enum plan_format fmt,
 
 int cmd_plan(int argc, char **argv)
 {
-	const char *pos[2], *outpath = "-", *format = "text", *xen = "4.22";
+	const char *pos[2], *outpath = "-", *format = "text", *xen = NULL;
 	const char *domid_s = "1";
 	const struct cli_opt opts[] = {
 		{ "--format", NULL, &format, NULL },
@@ -103,6 +105,7 @@ int cmd_plan(int argc, char **argv)
 	};
 	enum plan_format fmt;
 	uint32_t version;
+	unsigned release;
 	uint16_t domid;
 	int status = CLI_OK, r, n;
 	struct dtg_domain *d;
@@ -131,15 +134,10 @@ int cmd_plan(int argc, char **argv)
 			format);
 		return CLI_USAGE;
 	}
-	if (!strcmp(xen, "4.17"))
-		version = DTG_XEN_4_17_DOMCTL_VERSION;
-	else if (!strcmp(xen, "4.22"))
-		version = DTG_XEN_4_22_DOMCTL_VERSION;
-	else {
-		fprintf(stderr, "dtgen: plan: unsupported Xen version '%s' (4.17 or 4.22)\n",
-			xen);
+	if (cli_parse_xen_release("plan", xen, &release))
 		return CLI_USAGE;
-	}
+	/* Without --xen: the newest release's interface. */
+	version = dtg_xen_domctl_version(release ? release : DTG_XEN_RELEASE_LAST);
 	if (!parse_domid(domid_s, &domid)) {
 		fprintf(stderr, "dtgen: plan: --domid '%s' is not a domain ID (0..%lu)\n",
 			domid_s, CLI_DOMID_MAX);
@@ -147,7 +145,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	if (!(ctx = cli_ctx_new()))
 		return CLI_FAIL;
-	d = load(ctx, pos[0], pos[1], &host);
+	d = load(ctx, pos[0], pos[1], release, &host);
 	if (!d) {
 		dtg_ctx_free(ctx);
 		return CLI_FAIL;
@@ -171,13 +169,15 @@ int cmd_plan(int argc, char **argv)
 
 int cmd_xlcfg(int argc, char **argv)
 {
-	const char *pos[2], *partial = NULL, *outpath = "-";
+	const char *pos[2], *partial = NULL, *outpath = "-", *xen = NULL;
 	const struct cli_opt opts[] = {
 		{ "--partial", NULL, &partial, NULL },
+		{ "--xen", NULL, &xen, NULL },
 		{ "-o", "--output", &outpath, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 	int status = CLI_OK, r, n;
+	unsigned release;
 	struct dtg_domain *d;
 	dtg_host *host;
 	dtg_ctx *ctx;
@@ -193,9 +193,11 @@ int cmd_xlcfg(int argc, char **argv)
 		xlcfg_usage(stderr);
 		return CLI_USAGE;
 	}
+	if (cli_parse_xen_release("xlcfg", xen, &release))
+		return CLI_USAGE;
 	if (!(ctx = cli_ctx_new()))
 		return CLI_FAIL;
-	d = load(ctx, pos[0], pos[1], &host);
+	d = load(ctx, pos[0], pos[1], release, &host);
 	if (!d) {
 		dtg_ctx_free(ctx);
 		return CLI_FAIL;

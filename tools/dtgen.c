@@ -18,16 +18,16 @@ struct command {
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "inspect [--json] HOST.dtb [PATH...]" },
 	{ "partial", cmd_partial, "partial HOST.dtb GUEST.cfg -o OUT.dtb" },
-	{ "guest-dt", cmd_guest_dt, "guest-dt HOST.dtb GUEST.cfg -o OUT.dtb [--dom0less|--dom0less-enhanced]" },
+	{ "guest-dt", cmd_guest_dt, "guest-dt HOST.dtb GUEST.cfg -o OUT.dtb [--dom0less|--dom0less-enhanced] [--xen 4.17..4.22]" },
 	{ "overlay", cmd_overlay, "overlay HOST.dtb GUEST.cfg -o OUT.dtbo" },
 	{ "check-partial", cmd_check_partial,
 	  "check-partial HOST.dtb PARTIAL.dtb" },
 	{ "plan", cmd_plan,
 	  "plan HOST.dtb GUEST.cfg [--format text|json|bin] [--domid N] "
-	  "[--xen 4.17|4.22] [-o OUT]" },
+	  "[--xen 4.17..4.22] [-o OUT]" },
 	{ "complete", cmd_complete,
 	  "complete HOST.dtb PARTIAL.dtb -o OUT.dtb [--viommu smmuv3] [--id-bits N]" },
-	{ "xlcfg", cmd_xlcfg, "xlcfg HOST.dtb GUEST.cfg [--partial PATH]" },
+	{ "xlcfg", cmd_xlcfg, "xlcfg HOST.dtb GUEST.cfg [--partial PATH] [--xen 4.17..4.22]" },
 	{ "dom0less", cmd_dom0less,
 	  "dom0less HOST.dtb GUEST.cfg... -o DIR [--xen-bootargs ARGS] "
 	  "[--load-base ADDR] [--xen XEN_IMAGE]" },

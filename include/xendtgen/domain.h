@@ -69,6 +69,13 @@ int dtg_domain_set_memory_mib(dtg_domain *d, uint64_t mib);
 int dtg_domain_set_vpl011(dtg_domain *d, bool enable);
 /* SPIs the guest's vGIC offers; 0 = just enough for its devices. */
 int dtg_domain_set_nr_spis(dtg_domain *d, unsigned nr_spis);
+/*
+ * The Xen release whose libxl/xl the outputs follow (DTG_XEN_RELEASE(4, 17)
+ * .. (4, 22), see xendtgen/domctl.h; 0 = the newest, plus libdtgen's
+ * proposed interfaces): the virtio-mmio nodes libxl writes, the xl.cfg
+ * keys that release's xl knows.
+ */
+int dtg_domain_set_xen_release(dtg_domain *d, unsigned release);
 /* Boot modules (dom0less); paths are recorded, never opened. */
 int dtg_domain_set_kernel(dtg_domain *d, const char *path,
 			  const char *cmdline);

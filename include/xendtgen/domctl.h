@@ -26,9 +26,35 @@ extern "C" {
 #define DTG_DOMCTL_BIND_PT_IRQ       38
 #define DTG_DOMCTL_MEMORY_MAPPING    39
 
-/* XEN_DOMCTL_INTERFACE_VERSION of the releases the encoder targets. */
+/*
+ * XEN_DOMCTL_INTERFACE_VERSION of the releases the encoder targets, as
+ * each release's xen/include/public/domctl.h defines it (RELEASE-4.x.0
+ * tags).  The payloads the plan uses have the same layout in all of them.
+ */
 #define DTG_XEN_4_17_DOMCTL_VERSION 0x15
+#define DTG_XEN_4_18_DOMCTL_VERSION 0x16
+#define DTG_XEN_4_19_DOMCTL_VERSION 0x17
+#define DTG_XEN_4_20_DOMCTL_VERSION 0x17
+#define DTG_XEN_4_21_DOMCTL_VERSION 0x17
 #define DTG_XEN_4_22_DOMCTL_VERSION 0x18
+
+/*
+ * Xen releases libdtgen follows (their libxl, xl and domctl.h), as
+ * DTG_XEN_RELEASE(4, 17) = 0x0411; 0 means "not chosen" (the newest one,
+ * and libdtgen's proposed interfaces on top).
+ */
+#define DTG_XEN_RELEASE(major, minor) (((major) << 8) | (minor))
+#define DTG_XEN_RELEASE_FIRST DTG_XEN_RELEASE(4, 17)
+#define DTG_XEN_RELEASE_LAST  DTG_XEN_RELEASE(4, 22)
+
+/*
+ * "4.17" .. "4.22" (a point release such as "4.19.2" is the same
+ * interface) to a release; -DTG_EUNSUPPORTED for anything else.
+ */
+int dtg_xen_release_parse(const char *s, unsigned *release);
+
+/* XEN_DOMCTL_INTERFACE_VERSION of a release; 0 if not supported. */
+uint32_t dtg_xen_domctl_version(unsigned release);
 
 /* Size of one encoded struct xen_domctl. */
 #define DTG_DOMCTL_SIZE 144
@@ -106,7 +132,7 @@ typedef uint64_t (*dtg_path_handle_fn)(void *opaque, const char *path);
 /*
  * Encode the plan as struct xen_domctl records (DTG_DOMCTL_SIZE bytes
  * each, back to back, little-endian) for the given interface version
- * (DTG_XEN_4_17_DOMCTL_VERSION or DTG_XEN_4_22_DOMCTL_VERSION).
+ * (one of DTG_XEN_4_*_DOMCTL_VERSION: 0x15 to 0x18).
  * handle_fn may be NULL (handles are then 0).
  */
 int dtg_plan_encode(const dtg_domain *d, uint32_t interface_version,

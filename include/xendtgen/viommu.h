@@ -174,21 +174,34 @@ int dtg_domain_get_viommu(const dtg_domain *d, struct dtg_viommu_config *cfg);
 int dtg_pt_set_vids(dtg_domain *d, int dev, const int64_t *vids, size_t nvid);
 
 /*
- * A grant-DMA virtio-mmio device (xl.cfg `virtio = [ "backend=DOMID,
- * type=virtio,deviceNN,transport=mmio,grant_usage=1" ]`).  type is the
- * compatible-ish device type string (recorded, e.g. "virtio,device22").
- * Returns the virtio device index.
+ * A virtio-mmio device (xl.cfg `virtio = [ "backend=DOMID,
+ * type=virtio,deviceNN,transport=mmio,grant_usage=1" ]`, Xen >= 4.18).
+ * type is "virtio,device22" (I2C), "virtio,device29" (GPIO), which get
+ * the child node libxl writes, or any other "virtio,device..." (NULL is
+ * "virtio,device"); libxl refuses others, and so does this
+ * (-DTG_EINVAL).  Returns the virtio device index.
  */
 int dtg_domain_add_virtio(dtg_domain *d, uint32_t backend_domid,
 			  const char *type, bool grant_usage);
 
+/*
+ * A virtio disk (xl.cfg `disk = [ "...,specification=virtio" ]`).
+ * grant_usage: 0, 1, or -1 for libxl's default (grants when the backend
+ * is not dom0); only Xen >= 4.19's xl takes grant_usage= for a disk.
+ * libxl places virtio disks before the `virtio` devices, whatever the
+ * order they were added in.  Returns the virtio device index.
+ */
+int dtg_domain_add_virtio_disk(dtg_domain *d, uint32_t backend_domid,
+			       int grant_usage);
+
 /* A virtio-mmio device as finalized. */
 struct dtg_virtio_info {
 	uint32_t backend_domid;
-	const char *type;
+	const char *type;     /* NULL for a disk */
 	bool grant_usage;
-	uint64_t base;        /* 0x02000000 + 0x200 * index */
+	uint64_t base;        /* 0x02000000 + 0x200 * slot (disks first) */
 	uint32_t intid;       /* GIC INTID (SPI 33.. or 34.. with a vSMMUv3) */
+	bool disk;
 };
 
 /* Number of virtio devices; the finalized placement of device i. */
