@@ -27,6 +27,9 @@ _Static_assert(XEN_DOMCTL_memory_mapping == DTG_DOMCTL_MEMORY_MAPPING, "cmd");
 _Static_assert(XEN_DOMCTL_irq_permission == DTG_DOMCTL_IRQ_PERMISSION, "cmd");
 _Static_assert(XEN_DOMCTL_bind_pt_irq == DTG_DOMCTL_BIND_PT_IRQ, "cmd");
 _Static_assert(XEN_DOMCTL_assign_device == DTG_DOMCTL_ASSIGN_DEVICE, "cmd");
+/* Debian 12's libxen-dev is Xen 4.17: its interface version is ours. */
+_Static_assert(XEN_DOMCTL_INTERFACE_VERSION == DTG_XEN_4_17_DOMCTL_VERSION,
+	       "libxen-dev 4.17 interface version");
 
 /* The toolstack's handle for a path: its address, as libxenctrl passes. */
 static uint64_t path_address(void *opaque, const char *path)
@@ -81,8 +84,15 @@ static void xen_record(const struct dtg_op *op, uint32_t version,
 
 static void compare_domain(const dtg_domain *d, const char *what)
 {
+	/*
+	 * Every release 4.17 .. 4.22: their domctl.h (at the RELEASE-4.x.0
+	 * tags) have these five payloads and struct xen_domctl as 4.17's, so
+	 * Debian's 4.17 structs with each release's version are the records.
+	 */
 	static const uint32_t versions[] = {
-		DTG_XEN_4_17_DOMCTL_VERSION, DTG_XEN_4_22_DOMCTL_VERSION
+		DTG_XEN_4_17_DOMCTL_VERSION, DTG_XEN_4_18_DOMCTL_VERSION,
+		DTG_XEN_4_19_DOMCTL_VERSION, DTG_XEN_4_20_DOMCTL_VERSION,
+		DTG_XEN_4_21_DOMCTL_VERSION, DTG_XEN_4_22_DOMCTL_VERSION
 	};
 	struct dtg_op *ops;
 	size_t n = 0, need = 0;
@@ -90,7 +100,7 @@ static void compare_domain(const dtg_domain *d, const char *what)
 	ck_assert_int_eq(dtg_plan_ops(d, NULL, 0, &n), -DTG_ENOSPACE);
 	ops = calloc(n, sizeof(*ops));
 	ck_assert_int_eq(dtg_plan_ops(d, ops, n, &n), 0);
-	for (size_t v = 0; v < 2; v++) {
+	for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
 		uint8_t *buf;
 
 		ck_assert_int_eq(dtg_plan_encode(d, versions[v], 17, path_address,

@@ -19,3 +19,12 @@ endif
 
 TESTS += tests/cli-plan.sh
 EXTRA_DIST += tests/cli-plan.sh
+
+# Xen releases 4.17 .. 4.22: interface versions, xl.cfg keys per release
+check_PROGRAMS += tests/check_release
+TESTS += tests/check_release
+tests_check_release_SOURCES = tests/check_release.c
+tests_check_release_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_release_LDADD = $(TEST_LDADD)
+TESTS += tests/release-cli.sh
+EXTRA_DIST += tests/release-cli.sh
