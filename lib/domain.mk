@@ -11,4 +11,5 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/finalize-phandle.c \
 	%reldir%/finalize-node.c \
 	%reldir%/finalize-alias.c \
+	%reldir%/finalize-bus.c \
 	%reldir%/guest-map.c

@@ -5,11 +5,12 @@
  * each device node carrying what Xen consumes:
  *   xen,reg   <map_host map_size map_guest> per range, 2+2+2 cells
  *             (the /passthrough cells), page-aligned (Xen refuses
- *             anything else);
+ *             anything else); empty for an interrupt-only device;
  *   xen,path  the host node, always: Xen routes the device's IRQs and
  *             finds its IOMMU from it (without it no IRQ is routed);
- *   xen,force-assign-without-iommu  when the device is not protected
- *             (else Xen's assign step fails).
+ *   xen,force-assign-without-iommu  when the device is not protected,
+ *             or its IOMMU is disabled in the host DT (else Xen's
+ *             assign step fails).
  */
 #include <libfdt.h>
 
@@ -21,6 +22,26 @@ struct partial_state {
 	const struct dtg_pt **owner;  /* per d->gnode[]: its device, or NULL */
 };
 
+/*
+ * Behind an IOMMU the host DT disables, Xen does not protect the device
+ * (iommu_add_dt_device stops at an unavailable IOMMU) and
+ * iommu_assign_dt_device() fails: 4.22's dom0less boot panics.  With
+ * force Xen assigns through the IOMMU when it does protect the device
+ * and skips the step when it does not (handle_passthrough_prop).
+ */
+static bool iommu_disabled(const dtg_domain *d, const struct dtg_pt *pt)
+{
+	const struct dtg_device *dev = pt->host;
+	const char *st;
+	int io;
+
+	if (!dev || !dev->niommu || !dev->iommu[0].iommu)
+		return false;
+	io = dtg_host_path_offset(d->host, dev->iommu[0].iommu);
+	st = io >= 0 ? fdt_getprop(dtg_host_fdt(d->host), io, "status", NULL) : NULL;
+	return st && strcmp(st, "okay") && strcmp(st, "ok");
+}
+
 static int put_xen_props(void *fdt, const struct dtg_gnode *n, void *opaque)
 {
 	const struct partial_state *st = opaque;
@@ -30,7 +51,15 @@ static int put_xen_props(void *fdt, const struct dtg_gnode *n, void *opaque)
 
 	if (!pt)
 		return 0;   /* a generated clock: no xen,* */
-	if (pt->nrange) {
+	/*
+	 * Always a xen,reg, empty for an interrupt-only device
+	 * (finalize-bus.c): handle_prop_pfdt() refuses xen,path alone.
+	 */
+	if (!pt->nrange) {
+		r = fdt_property(fdt, "xen,reg", NULL, 0);
+		if (r)
+			return r;
+	} else {
 		uint32_t *c;
 
 		r = fdt_property_placeholder(fdt, "xen,reg",
@@ -45,7 +74,7 @@ static int put_xen_props(void *fdt, const struct dtg_gnode *n, void *opaque)
 		}
 	}
 	r = fdt_property_string(fdt, "xen,path", pt->host_path);
-	if (!r && !pt->iommu)
+	if (!r && (!pt->iommu || iommu_disabled(st->d, pt)))
 		r = fdt_property(fdt, "xen,force-assign-without-iommu", NULL, 0);
 	return r;
 }

@@ -158,6 +158,8 @@ int dtg_finalize_mmio(struct dtg_fin *f);
 int dtg_finalize_irqs(struct dtg_fin *f);
 int dtg_finalize_clocks(struct dtg_fin *f);
 int dtg_finalize_nodes(struct dtg_fin *f);
+/* Refuse a device without MMIO unless Xen can take it (finalize-bus.c). */
+int dtg_fin_check_mmio(struct dtg_fin *f, const struct dtg_pt *pt);
 /* The guest's /aliases from the host's (finalize-alias.c); after nodes. */
 int dtg_finalize_aliases(struct dtg_fin *f);
 

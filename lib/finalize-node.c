@@ -79,14 +79,33 @@ static int add_copy(struct dtg_fin *f, int offset, size_t p, int parent)
 	return 0;
 }
 
-/* A child is part of the device unless it has MMIO or interrupts of its own. */
+/*
+ * Does a reg under bus translate to CPU addresses?  Only if the bus and
+ * every ancestor bus up to the root have ranges (Linux
+ * of_translate_address): a flash partition's or an nvmem cell's reg is
+ * an offset in its parent device, not MMIO.
+ */
+static bool reg_is_mmio(const struct dtg_fin *f, int bus)
+{
+	for (int n = bus; n > 0; n = dtg_host_parent_offset(f->host, n))
+		if (!fdt_getprop(f->fdt, n, "ranges", NULL))
+			return false;
+	return true;
+}
+
+/*
+ * A child is part of the device unless it has MMIO or interrupts of its
+ * own: bus slaves (#size-cells 0), partitions and nvmem cells are copied,
+ * as Xen and libxl copy a partial DT's children as they are.
+ */
 static bool child_is_copied(const struct dtg_fin *f, int parent, int child)
 {
 	if (fdt_getprop(f->fdt, child, "interrupts", NULL) ||
 	    fdt_getprop(f->fdt, child, "interrupts-extended", NULL))
 		return false;
 	if (fdt_getprop(f->fdt, child, "reg", NULL) &&
-	    dtg_host_size_cells(f->host, parent) != 0)
+	    dtg_host_size_cells(f->host, parent) != 0 &&
+	    reg_is_mmio(f, parent))
 		return false;
 	return true;
 }
@@ -254,7 +273,10 @@ static void classify(const struct dtg_fin *f, const struct dtg_fin_copy *c,
 			dec->why = "it routes interrupts to host controllers";
 		}
 	}
-	if (dec->act == P_COPY) {
+	/* A gpio-hog's gpios is <line flags...>: no phandle (gpio.txt). */
+	if (dec->act == P_COPY &&
+	    !(!strcmp(name, "gpios") &&
+	      fdt_getprop(f->fdt, c->offset, "gpio-hog", NULL))) {
 		dec->t = dtg_phandle_prop_lookup(name);
 		if (dec->t) {
 			struct walk_present w = { f, -1 };

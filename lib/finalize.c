@@ -108,7 +108,7 @@ static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
 
 			if (st && strcmp(st, "okay") && strcmp(st, "ok"))
 				dtg_log(f->ctx, DTG_LOG_WARN,
-					"%s: %s: iommus: the IOMMU %s is status \"%s\" in the host DT; Xen only assigns through an enabled IOMMU",
+					"%s: %s: iommus: the IOMMU %s is status \"%s\" in the host DT: Xen cannot protect the device, so the partial DT force-assigns it (xen,force-assign-without-iommu)",
 					f->hname, dev->path, dev->iommu[i].iommu, st);
 		}
 	return 0;
@@ -133,6 +133,8 @@ static int resolve_devices(struct dtg_fin *f)
 					 "%s: %s: compatible: the host's interrupt controller belongs to Xen and cannot be passed through",
 					 f->hname, pt->host_path);
 		rc = check_device_errors(f, pt);
+		if (!rc)
+			rc = dtg_fin_check_mmio(f, pt);
 		if (rc)
 			return rc;
 		rc = decide_iommu(f, pt);

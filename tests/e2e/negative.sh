@@ -14,6 +14,11 @@
 #   unaligned     guest address 0x9010800       DomU passthrough config has not
 #                                               page aligned addresses/sizes
 #   nopath        no xen,path, no force         xen,reg or xen,path missing for dN
+#                                               (handle_prop_pfdt -EINVAL, the
+#                                               branch xen,path without xen,reg
+#                                               takes too; 4.17's scan_pfdt_node
+#                                               ignores it: the guest's kernel
+#                                               starts, asserted)
 #   noirqparent   no interrupt-parent           nothing; the guest probes the
 #                                               RTC without its IRQ (asserted
 #                                               from the guest's /proc/interrupts)
@@ -73,6 +78,16 @@ for c in $CASES; do
     fi
 done
 
+# check-partial says what each consumer does (lib/partial-check.c): for
+# handle_prop_pfdt's -EINVAL, 4.17 logs and boots (asserted below), 4.22 panics.
+out=$("$DTGEN" check-partial "$HOST" "$WORK/nopath.dtb" 2>&1) || true
+if grep -qF "4.17 dom0less: logged, the guest boots" <<<"$out" &&
+   grep -qF "4.22 dom0less: panics (create_domUs)" <<<"$out"; then
+    pass "check-partial says what Xen 4.17 and 4.22 do with nopath"
+else
+    fail "check-partial on nopath does not say what 4.17 and 4.22 do: $out"
+fi
+
 # ---- one Xen boot, four broken guests (d1..d4 in this order) ----
 cfgs=()
 for c in $CASES; do
@@ -109,6 +124,7 @@ expect "$LOG" "^\(XEN\) .*DomU passthrough config has not page aligned addresses
 expect "$LOG" "^\(XEN\) .*Failed to assign device to d${DOM[unaligned]}\$" "unaligned: assignment to d${DOM[unaligned]} failed"
 # nopath
 expect "$LOG" "^\(XEN\) .*xen,reg or xen,path missing for d${DOM[nopath]}\$" "nopath: Xen wants xen,path"
+expect "$LOG" "^\(XEN\) DOM${DOM[nopath]}: .*Kernel command line" "nopath: Xen 4.17 built d${DOM[nopath]} and started its kernel anyway (no panic)"
 # noirqparent: Xen is silent, the guest probes the RTC without its IRQ.
 reject "$LOG" "^\(XEN\) .*(Failed to assign device|missing) .*d${DOM[noirqparent]}\$" \
     "noirqparent: Xen logs nothing for d${DOM[noirqparent]} (as E2E.md says)"
