@@ -32,6 +32,16 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	}
 	if (opts)
 		b->load_base = opts->load_base;
+	b->xen_minor = opts && opts->xen_minor ? opts->xen_minor : 22;
+	if (b->xen_minor < 17 || b->xen_minor > 22) {
+		unsigned m = b->xen_minor;
+
+		dtg_free(ctx, b->xen_bootargs);
+		dtg_free(ctx, b);
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "dom0less: Xen 4.%u: releases 4.17 to 4.22 are "
+				 "known", m);
+	}
 	*out = b;
 	return 0;
 }
@@ -50,6 +60,7 @@ void dtg_dom0less_free(dtg_dom0less *b)
 	dtg_free(b->ctx, b->module);
 	dtg_free(b->ctx, b->host_dtb);
 	dtg_copro_marks_free(b->ctx, &b->marks);
+	dtg_dom0less_system_free(b);
 	dtg_free(b->ctx, b->xen_bootargs);
 	dtg_free(b->ctx, b);
 }
@@ -238,6 +249,13 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 		r = make_partials(b);
 	if (!r)
 		r = dtg_dom0less_read_memory(b);
+	if (!r) {
+		char def[512];
+
+		dtg_dom0less_default_bootargs(b, def, sizeof(def));
+		r = dtg_dom0less_check_system(b, b->xen_bootargs ?
+					      b->xen_bootargs : def);
+	}
 	if (!r)
 		r = dtg_dom0less_place_modules(b);
 	if (!r)
