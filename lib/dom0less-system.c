@@ -471,15 +471,20 @@ static int check_shm(struct dtg_dom0less *b)
 	return 0;
 }
 
-/* Index of the domain called name ("dom0" included), or -1. */
-static long find_dom(const struct dtg_dom0less *b, const char *name)
+/* The domain called name ("dom0" included) into *dom; false if none. */
+static bool find_dom(const struct dtg_dom0less *b, const char *name,
+		     size_t *dom)
 {
-	if (!strcmp(name, "dom0"))
-		return b->dom0.present ? (long)DTG_DOM0LESS_DOM0 : -1;
+	if (!strcmp(name, "dom0")) {
+		*dom = DTG_DOM0LESS_DOM0;
+		return b->dom0.present;
+	}
 	for (size_t i = 0; i < b->nguest; i++)
-		if (!strcmp(b->guest[i].name, name))
-			return (long)i;
-	return -1;
+		if (!strcmp(b->guest[i].name, name)) {
+			*dom = i;
+			return true;
+		}
+	return false;
 }
 
 /* Index of the end (dom, port) in b->evtchn, or SIZE_MAX. */
@@ -504,7 +509,7 @@ static int check_evtchn(struct dtg_dom0less *b)
 	for (size_t i = 0; i < given; i++) {
 		struct dtg_evtchn_end *e = &b->evtchn[i];
 		const char *who = dtg_dom0less_dom_name(b, e->dom);
-		long peer = find_dom(b, e->peer_name);
+		size_t peer;
 
 		if (!e->port || e->port >= EVTCHN_2L_PORTS || !e->peer_port ||
 		    e->peer_port >= EVTCHN_2L_PORTS)
@@ -513,16 +518,16 @@ static int check_evtchn(struct dtg_dom0less *b)
 					 "1 to %d (a guest starts with the 2-level "
 					 "event channel ABI)", hname(b), who, e->port,
 					 e->peer_port, EVTCHN_2L_PORTS - 1);
-		if (peer == -1)
+		if (!find_dom(b, e->peer_name, &peer))
 			return dtg_error(b->ctx, DTG_ENOTFOUND,
 					 "%s: %s: static_evtchn: peer '%s' is no "
 					 "domain of the system", hname(b), who,
 					 e->peer_name);
-		if ((size_t)peer == e->dom)
+		if (peer == e->dom)
 			return dtg_error(b->ctx, DTG_EINVAL,
 					 "%s: %s: static_evtchn: port %u: the peer is "
 					 "the domain itself", hname(b), who, e->port);
-		e->peer_dom = (size_t)peer;
+		e->peer_dom = peer;
 		e->peer = SIZE_MAX;
 		if (find_end(b, e->dom, e->port, i) < i)
 			return dtg_error(b->ctx, DTG_EDUPLICATE,
@@ -623,7 +628,9 @@ static int check_cpupools(struct dtg_dom0less *b)
 					 "dom0less: cpupool '%s': cpupool-sched: '%s' "
 					 "is not a Xen scheduler (credit, credit2, "
 					 "rtds, arinc653, null)", p->name, p->sched);
-		if (find_dom(b, p->name) != -1)
+		size_t other;
+
+		if (find_dom(b, p->name, &other))
 			return dtg_error(b->ctx, DTG_EDUPLICATE,
 					 "dom0less: cpupool '%s': a guest has that "
 					 "name too", p->name);

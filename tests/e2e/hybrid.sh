@@ -28,7 +28,11 @@ cmdline = "console=hvc0 earlycon=xen rdinit=/init panic=-1 e2e=dom0"
 memory = 512
 vcpus = 1
 CFG
-write_cfg "$WORK/rtc.cfg" rtc rtc 256 "$RTC"
+# The domU also gets Xen's PV interfaces without xenstore (xen,enhanced,
+# read by construct_domU) and a static event channel to dom0 (read by
+# alloc_static_evtchn, which panics on a link it cannot make).
+write_cfg "$WORK/rtc.cfg" rtc rtc 256 "$RTC" 'xen_enhanced = "no-xenstore"' \
+    'static_evtchn = [ "port=10,peer=dom0,peer_port=11" ]' 
 OUT=$WORK/out
 dom0less "$HOST" "$OUT" "$WORK/rtc.cfg" --dom0 "$WORK/dom0.cfg" \
     --xen-bootargs "$XEN_BOOTARGS"
@@ -56,6 +60,13 @@ for n in $(fdtget -l "$H" /chosen); do
 done
 [ "$k$r" = 11 ] && pass "dom0 kernel and ramdisk modules under /chosen" ||
     fail "/chosen has $k kernel and $r ramdisk modules (want 1 and 1)"
+e0=$(fdtget "$H" /chosen/dom0-evtchn-11 xen,evtchn 2>/dev/null || true)
+e1=$(fdtget "$H" /chosen/rtc/evtchn-10 xen,evtchn 2>/dev/null || true)
+p0=$(fdtget "$H" /chosen/dom0-evtchn-11 phandle 2>/dev/null || true)
+p1=$(fdtget "$H" /chosen/rtc/evtchn-10 phandle 2>/dev/null || true)
+[ -n "$p0" ] && [ -n "$p1" ] && [ "$e0" = "11 $p1" ] && [ "$e1" = "10 $p0" ] &&
+    pass "static event channel ends point at each other: dom0 <$e0>, rtc <$e1>" ||
+    fail "static event channel ends: dom0 <$e0> (phandle $p0), rtc <$e1> (phandle $p1)"
 fdtget "$H" "$RTC" xen,passthrough >/dev/null 2>&1 && pass "$RTC has xen,passthrough" ||
     fail "$RTC lacks xen,passthrough"
 
@@ -82,9 +93,10 @@ if [ -n "$b" ] && [ -n "$a" ] && [ "$b" != none ] && [ "$a" != none ] && [ "$a" 
 else
     fail "domU rtc-pl031 interrupt count did not rise: before '$b' after '$a'"
 fi
+expect "$LOG" "^\(XEN\) $DR: .*Xen 4\.17 support found" "domU sees Xen's PV interfaces (xen,enhanced)"
 expect "$LOG" "^\(XEN\) $DR: E2E-DONE" "domU finished"
-reject "$LOG" "Failed to assign|xen,reg or xen,path missing|Couldn't find node|Unable to (map|route|permit)|Kernel panic|Oops|Unhandled fault|Panic on CPU" \
-    "no passthrough error, panic or crash in the log"
+reject "$LOG" "Failed to assign|xen,reg or xen,path missing|Couldn't find node|Unable to (map|route|permit)|Kernel panic|Oops|Unhandled fault|Panic on CPU|evtchn" \
+    "no passthrough or event channel error, panic or crash in the log"
 
 say "e2e stats: QEMU $STATS; whole test $(( $(date +%s) - T0 )) s"
 e2e_finish
