@@ -105,10 +105,7 @@ void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
 				   size_t size);
 /* Name of a domain for messages: the guest's name or "dom0". */
 const char *dtg_dom0less_dom_name(const struct dtg_dom0less *b, size_t dom);
-/* Write the system's /chosen nodes into fdt (dom0less-host.c helpers). */
-int dtg_dom0less_write_system(struct dtg_dom0less *b, void *fdt);
-int dtg_dom0less_write_domain_system(struct dtg_dom0less *b, void *fdt,
-				     int node, size_t dom);
+
 
 /* Read /memory banks and reserved regions of the host (dom0less-place.c). */
 int dtg_dom0less_read_memory(struct dtg_dom0less *b);

@@ -822,6 +822,13 @@ int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args)
 {
 	int r = check_enhanced(b);
 
+	/* "dom0" names dom0 in static_evtchn peers */
+	for (size_t i = 0; !r && b->dom0.present && i < b->nguest; i++)
+		if (!strcmp(b->guest[i].name, "dom0"))
+			r = dtg_error(b->ctx, DTG_EDUPLICATE,
+				      "dom0less: a guest is named 'dom0' in a "
+				      "system with a dom0");
+
 	r = r ? r : check_chosen_names(b);
 	r = r ? r : check_cpupools(b);
 	r = r ? r : check_evtchn(b);

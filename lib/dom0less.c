@@ -50,6 +50,7 @@ void dtg_dom0less_free(dtg_dom0less *b)
 {
 	if (!b)
 		return;
+	dtg_dom0less_system_free(b);   /* reads b->guest */
 	for (size_t i = 0; i < b->nguest; i++) {
 		dtg_free(b->ctx, b->guest[i].name);
 		dtg_free(b->ctx, b->guest[i].partial);
@@ -60,7 +61,6 @@ void dtg_dom0less_free(dtg_dom0less *b)
 	dtg_free(b->ctx, b->module);
 	dtg_free(b->ctx, b->host_dtb);
 	dtg_copro_marks_free(b->ctx, &b->marks);
-	dtg_dom0less_system_free(b);
 	dtg_free(b->ctx, b->xen_bootargs);
 	dtg_free(b->ctx, b);
 }

@@ -176,6 +176,14 @@ START_TEST(test_hybrid_dom0)
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
 	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &big), -DTG_EINVAL);
 	dtg_dom0less_free(b);
+	/* "dom0" names dom0 (static_evtchn peers): no guest of that name */
+	dtg_domain *d0name = guest(ctx, host, "dom0", 64, NULL);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	add(b, d0name);
+	expect_fail(ctx, b, -DTG_EDUPLICATE, "a guest is named 'dom0'");
+	dtg_dom0less_free(b);
+	dtg_domain_free(d0name);
 	dtg_domain_free(g);
 	dtg_host_free(host);
 	tu_ctx_free(ctx);

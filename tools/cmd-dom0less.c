@@ -368,9 +368,16 @@ static int add_cpupools(struct job *j, const char *spec)
 		pool.name = p;
 		pool.sched = sched;
 		pool.cpus = cpus;
-		for (char *c = strtok_r(eq + 1, ",", &cs); c && pool.ncpus < 256;
-		     c = strtok_r(NULL, ",", &cs))
+		for (char *c = strtok_r(eq + 1, ",", &cs); c;
+		     c = strtok_r(NULL, ",", &cs)) {
+			if (pool.ncpus == 256) {
+				fprintf(stderr, "dtgen: --cpupools: '%s': more "
+					"than 256 CPUs\n", p);
+				free(copy);
+				return -1;
+			}
 			cpus[pool.ncpus++] = c;
+		}
 		r = dtg_dom0less_add_cpupool(j->b, &pool);
 		if (r) {
 			cli_report(j->ctx, r);

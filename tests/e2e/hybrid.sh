@@ -24,7 +24,7 @@ cat > "$WORK/dom0.cfg" <<CFG
 # dom0 of the hybrid e2e system
 kernel = "$KERNEL"
 ramdisk = "$INITRD"
-cmdline = "console=hvc0 earlycon=xen rdinit=/init panic=-1 e2e=dom0"
+cmdline = "console=hvc0 earlycon=xen rdinit=/init panic=-1 e2e=hybrid-dom0"
 memory = 512
 vcpus = 1
 CFG
@@ -35,7 +35,7 @@ write_cfg "$WORK/rtc.cfg" rtc rtc 256 "$RTC" 'xen_enhanced = "no-xenstore"' \
     'static_evtchn = [ "port=10,peer=dom0,peer_port=11" ]' 
 OUT=$WORK/out
 dom0less "$HOST" "$OUT" "$WORK/rtc.cfg" --dom0 "$WORK/dom0.cfg" \
-    --xen-bootargs "$XEN_BOOTARGS"
+    --xen-bootargs "$XEN_BOOTARGS" --xen-version 4.17
 
 # ---- the builder's output, checked before boot ----
 H=$OUT/host.dtb
@@ -48,7 +48,7 @@ bootargs=$(fdtget -t s "$H" /chosen xen,xen-bootargs || true)
 [ "$bootargs" = "$XEN_BOOTARGS dom0_mem=512M dom0_max_vcpus=1" ] &&
     pass "xen,xen-bootargs = \"$bootargs\"" || fail "xen,xen-bootargs '$bootargs'"
 d0args=$(fdtget -t s "$H" /chosen xen,dom0-bootargs || true)
-[[ "$d0args" == *"console=hvc0"*"e2e=dom0" ]] &&
+[[ "$d0args" == *"console=hvc0"*"e2e=hybrid-dom0" ]] &&
     pass "xen,dom0-bootargs = \"$d0args\"" || fail "xen,dom0-bootargs '$d0args'"
 k=0 r=0
 for n in $(fdtget -l "$H" /chosen); do
@@ -81,7 +81,7 @@ sed -i 's/\([^^]\)(XEN) /\1\n(XEN) /g' "$LOG"
 expect "$LOG" '^\(XEN\) \*\*\* LOADING DOMAIN 0 \*\*\*' "Xen builds dom0"
 expect "$LOG" '^\(XEN\) \*\*\* LOADING DOMU cpus=1 memory=40000KB \*\*\*' "Xen builds the domU"
 reject "$LOG" 'Xen dom0less mode detected' "Xen is not in dom0less-only mode"
-expect "$LOG" 'E2E-BOOTED role=dom0' "dom0 runs its init (hvc0 through Xen's console)"
+expect "$LOG" 'E2E-BOOTED role=hybrid-dom0' "dom0 runs its init (hvc0 through Xen's console)"
 expect "$LOG" 'E2E-DOM0: rtc0 absent pl031 absent' "dom0 does not get the passed-through RTC"
 DR=$(dom_of "$LOG" rtc)
 [ -n "$DR" ] && pass "domU booted its init on $DR" || fail "domU init did not run"
