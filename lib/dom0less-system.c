@@ -81,7 +81,7 @@ int dtg_dom0less_set_enhanced(dtg_dom0less *b, size_t guest,
 
 	if (r)
 		return r;
-	if (e > DTG_ENHANCED_LEGACY)
+	if ((int)e < 0 || e > DTG_ENHANCED_LEGACY)
 		return dtg_error(b->ctx, DTG_EINVAL,
 				 "dom0less: guest '%s': xen,enhanced: bad value %d",
 				 b->guest[guest].name, (int)e);
@@ -97,9 +97,10 @@ int dtg_dom0less_add_shm(dtg_dom0less *b, size_t dom,
 
 	if (r)
 		return r;
-	if (!shm || !shm->id)
+	if (!shm || !shm->id || shm->role > DTG_SHM_ROLE_BORROWER ||
+	    (int)shm->role < 0)
 		return dtg_error(b->ctx, DTG_EINVAL,
-				 "dom0less: %s: shared memory: no id",
+				 "dom0less: %s: shared memory: no id or a bad role",
 				 dtg_dom0less_dom_name(b, dom));
 	r = dtg_grow(b->ctx, (void **)&b->shm, &b->capshm, b->nshm + 1,
 		     sizeof(*b->shm));
