@@ -24,7 +24,10 @@ static int bad(const struct d0l_apply *a, unsigned line, const char *key,
 			 a->file, line, key, item, why);
 }
 
-/* Value of "name=" in a "k=v,k=v" item, copied into val; false if absent. */
+/*
+ * Value of "name=" in a "k=v,k=v" item, copied into val; false if absent
+ * (or too long for val: no value here is longer than 63 characters).
+ */
 static bool item_value(const char *item, const char *name, char *val,
 		       size_t size)
 {
@@ -34,6 +37,8 @@ static bool item_value(const char *item, const char *name, char *val,
 		size_t len = strcspn(p, ",");
 
 		if (len > n && !strncmp(p, name, n) && p[n] == '=') {
+			if (len - n - 1 >= size)
+				return false;
 			snprintf(val, size, "%.*s", (int)(len - n - 1), p + n + 1);
 			return true;
 		}
@@ -91,7 +96,8 @@ static int apply_shared_mem(struct d0l_apply *a, const struct dtg_cfg_entry *e)
 				   "host=ADDR,guest=ADDR,size=SIZE[,role=owner|"
 				   "borrower]");
 		if (!item_value(it, "id", id, sizeof(id)))
-			return bad(a, line, "shared_mem", it, "id= missing");
+			return bad(a, line, "shared_mem", it,
+				   "id= missing or too long");
 		shm.id = id;
 		if (item_value(it, "host", v, sizeof(v))) {
 			if (!parse_u64(v, &shm.host))
@@ -148,7 +154,8 @@ static int apply_static_evtchn(struct d0l_apply *a,
 				   "peer_port= missing or not a number");
 		ev.peer_port = (uint32_t)n;
 		if (!item_value(it, "peer", peer, sizeof(peer)) || !*peer)
-			return bad(a, line, "static_evtchn", it, "peer= missing");
+			return bad(a, line, "static_evtchn", it,
+				   "peer= missing or too long");
 		ev.peer = peer;
 		r = dtg_dom0less_add_evtchn(a->b, a->dom, &ev);
 		if (r)
