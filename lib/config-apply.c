@@ -888,6 +888,10 @@ static const struct cfg_key {
 	{ "static_mem", apply_static_mem },
 	{ "direct_map", apply_direct_map },
 	{ "llc_colors", apply_llc_colors },
+	{ "xen_enhanced", NULL },     /* dom0less: dtg_dom0less_apply_config */
+	{ "cpupool", NULL },
+	{ "shared_mem", NULL },
+	{ "static_evtchn", NULL },
 	{ "dtdev", apply_dtdev },
 	{ "dt_passthrough", apply_dt_passthrough },
 	{ "iomem", apply_iomem },

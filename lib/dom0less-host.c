@@ -36,12 +36,18 @@ static int setprop_reg64(void *fdt, int node, uint64_t addr, uint64_t size)
  * (without its ":options" part), which Xen's dtuart accepts as path or
  * alias.
  */
-static void default_bootargs(const void *fdt, char *buf, size_t size)
+void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
+				   size_t size)
 {
+	const void *fdt = dtg_host_fdt(b->host);
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *sp = chosen >= 0 ?
 		fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
 
+	if (b->xen_bootargs) {
+		snprintf(buf, size, "%s", b->xen_bootargs);
+		return;
+	}
 	if (!sp)
 		sp = chosen >= 0 ?
 			fdt_getprop(fdt, chosen, "linux,stdout-path", NULL) : NULL;
@@ -84,6 +90,154 @@ static int add_module(struct dtg_dom0less *b, void *fdt, int dom,
 	return r;
 }
 
+/* reg-like cells of 2/2: the domain nodes' and /chosen's cells */
+static int append_u64(void *fdt, int node, const char *name, uint64_t v)
+{
+	fdt64_t c = cpu_to_fdt64(v);
+
+	return fdt_appendprop(fdt, node, name, &c, sizeof(c));
+}
+
+/*
+ * A domain's shared memory and event channel nodes under parent (its
+ * xen,domain node, or /chosen for dom0), as Xen's process_shm and
+ * alloc_static_evtchn read them.
+ */
+static int write_domain_system(struct dtg_dom0less *b, void *fdt, int parent,
+			       size_t dom)
+{
+	const char *pre = dom == DTG_DOM0LESS_DOM0 ? "dom0-" : "";
+	char name[64];
+	size_t nshm = 0;
+	int r = 0;
+
+	for (size_t i = b->nshm; !r && i-- > 0;) {
+		const struct dtg_shm_ref *s = &b->shm[i];
+		int node;
+
+		if (s->dom != dom)
+			continue;
+		for (size_t k = 0; k < i; k++)
+			nshm += b->shm[k].dom == dom;
+		snprintf(name, sizeof(name), "%sshared-mem-%zu", pre, nshm);
+		nshm = 0;
+		node = fdt_add_subnode(fdt, parent, name);
+		if (node < 0)
+			return node;
+		r = fdt_setprop_string(fdt, node, "compatible",
+				       "xen,domain-shared-memory-v1");
+		if (!r && s->role != DTG_SHM_ROLE_NONE)
+			r = fdt_setprop_string(fdt, node, "role",
+					       s->role == DTG_SHM_ROLE_OWNER ?
+					       "owner" : "borrower");
+		r = r ? r : fdt_setprop_string(fdt, node, "xen,shm-id", s->id);
+		/* <[host] guest size> in the parent's 2/2 cells */
+		if (!r && s->has_host)
+			r = append_u64(fdt, node, "xen,shared-mem", s->host);
+		r = r ? r : append_u64(fdt, node, "xen,shared-mem", s->guest);
+		r = r ? r : append_u64(fdt, node, "xen,shared-mem", s->size);
+	}
+	for (size_t i = b->nevtchn; !r && i-- > 0;) {
+		const struct dtg_evtchn_end *e = &b->evtchn[i];
+		fdt32_t v[2];
+		int node;
+
+		if (e->dom != dom)
+			continue;
+		snprintf(name, sizeof(name), "%sevtchn-%u", pre, e->port);
+		node = fdt_add_subnode(fdt, parent, name);
+		if (node < 0)
+			return node;
+		v[0] = cpu_to_fdt32(e->port);
+		v[1] = cpu_to_fdt32(b->evtchn[e->peer].phandle);
+		r = fdt_setprop_string(fdt, node, "compatible", "xen,evtchn-v1");
+		r = r ? r : fdt_setprop(fdt, node, "xen,evtchn", v, sizeof(v));
+		r = r ? r : setprop_u32(fdt, node, "phandle", e->phandle);
+	}
+	return r;
+}
+
+/*
+ * Phandles for what the new nodes point at: cpupools, event channel
+ * ends, and CPU nodes that have none; above every phandle of the host.
+ */
+static int assign_phandles(struct dtg_dom0less *b, void *fdt)
+{
+	uint32_t next;
+	int r = fdt_find_max_phandle(fdt, &next);
+
+	if (r)
+		return r;
+	next++;
+	for (size_t i = 0; i < b->npool; i++) {
+		for (size_t c = 0; c < b->pool[i].ncpus; c++) {
+			int node = fdt_path_offset(fdt, b->pool[i].cpus[c]);
+
+			if (node < 0)
+				return node;
+			if (!fdt_get_phandle(fdt, node)) {
+				r = setprop_u32(fdt, node, "phandle", next++);
+				if (r)
+					return r;
+			}
+		}
+		b->pool[i].phandle = next++;
+	}
+	for (size_t i = 0; i < b->nevtchn; i++)
+		b->evtchn[i].phandle = next++;
+	return 0;
+}
+
+/* Boot-time cpupools under /chosen (cpupools.txt), in the order given. */
+static int add_cpupools(struct dtg_dom0less *b, void *fdt, int chosen)
+{
+	for (size_t i = b->npool; i-- > 0;) {
+		const struct dtg_cpupool_def *p = &b->pool[i];
+		int node = fdt_add_subnode(fdt, chosen, p->name), r;
+
+		if (node < 0)
+			return node;
+		r = fdt_setprop_string(fdt, node, "compatible", "xen,cpupool");
+		for (size_t c = 0; !r && c < p->ncpus; c++) {
+			int cpu = fdt_path_offset(fdt, p->cpus[c]);
+
+			if (cpu < 0)
+				return cpu;
+			node = fdt_path_offset(fdt, "/chosen");
+			node = fdt_subnode_offset(fdt, node, p->name);
+			r = fdt_appendprop_u32(fdt, node, "cpupool-cpus",
+					       fdt_get_phandle(fdt, cpu));
+		}
+		if (!r && p->sched)
+			r = fdt_setprop_string(fdt, node, "cpupool-sched", p->sched);
+		r = r ? r : setprop_u32(fdt, node, "phandle", p->phandle);
+		if (r)
+			return r;
+		chosen = fdt_path_offset(fdt, "/chosen");
+	}
+	return 0;
+}
+
+/* Dom0 (booting.txt): modules and shared memory/event channels under /chosen. */
+static int add_dom0(struct dtg_dom0less *b, void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), r = 0;
+
+	if (!b->dom0.present)
+		return 0;
+	if (b->dom0.cmdline)
+		r = fdt_setprop_string(fdt, chosen, "xen,dom0-bootargs",
+				       b->dom0.cmdline);
+	for (size_t i = b->nmodule; !r && i-- > 0;)
+		if (b->module[i].guest == DTG_DOM0LESS_DOM0) {
+			chosen = fdt_path_offset(fdt, "/chosen");
+			r = add_module(b, fdt, chosen, &b->module[i], NULL);
+			r = r < 0 ? r : 0;
+		}
+	chosen = fdt_path_offset(fdt, "/chosen");
+	return r ? r : write_domain_system(b, fdt, chosen, DTG_DOM0LESS_DOM0);
+}
+
 static int add_domain(struct dtg_dom0less *b, void *fdt, int chosen, size_t gi)
 {
 	const struct dtg_dom0less_gstate *gs = &b->guest[gi];
@@ -120,11 +274,19 @@ static int add_domain(struct dtg_dom0less *b, void *fdt, int chosen, size_t gi)
 	}
 	if (!r && info.llc_colors)
 		r = fdt_setprop_string(fdt, dom, "llc-colors", info.llc_colors);
+	if (!r && gs->enhanced != DTG_ENHANCED_ABSENT) {
+		static const char *const val[] = { NULL, "enabled", "no-xenstore",
+						   "disabled", "legacy" };
+		r = fdt_setprop_string(fdt, dom, "xen,enhanced", val[gs->enhanced]);
+	}
+	for (size_t i = 0; !r && gs->cpupool && i < b->npool; i++)
+		if (!strcmp(b->pool[i].name, gs->cpupool))
+			r = setprop_u32(fdt, dom, "domain-cpupool", b->pool[i].phandle);
 	/* last to first, for the same reason as the guests */
 	for (size_t i = b->nmodule; !r && i-- > 0;)
 		if (b->module[i].guest == gi)
 			r = add_module(b, fdt, dom, &b->module[i], info.cmdline);
-	return r;
+	return r ? r : write_domain_system(b, fdt, dom, gi);
 }
 
 /* Every error below is a libfdt code; the caller turns it into a message. */
@@ -153,10 +315,10 @@ static int mark_passthrough(struct dtg_dom0less *b, void *fdt)
 static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 {
 	const void *host = dtg_host_fdt(b->host);
-	char args[512];
 	int chosen, r;
 
 	r = fdt_open_into(host, fdt, (int)size);
+	r = r ? r : assign_phandles(b, fdt);
 	if (r)
 		return r;
 	chosen = fdt_path_offset(fdt, "/chosen");
@@ -164,12 +326,10 @@ static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 		chosen = fdt_add_subnode(fdt, 0, "chosen");
 	if (chosen < 0)
 		return chosen;
-	if (!b->xen_bootargs)
-		default_bootargs(host, args, sizeof(args));
 	r = setprop_u32(fdt, chosen, "#address-cells", 2);
 	r = r ? r : setprop_u32(fdt, chosen, "#size-cells", 2);
 	r = r ? r : fdt_setprop_string(fdt, chosen, "xen,xen-bootargs",
-				       b->xen_bootargs ? b->xen_bootargs : args);
+				       b->final_bootargs);
 	/*
 	 * fdt_add_subnode() puts a new node first among its siblings: add the
 	 * guests last to first so that /chosen lists them in the order given
@@ -180,6 +340,9 @@ static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 		/* add_domain's offsets shift /chosen's: look it up again */
 		chosen = fdt_path_offset(fdt, "/chosen");
 	}
+	r = r ? r : add_dom0(b, fdt);
+	chosen = fdt_path_offset(fdt, "/chosen");
+	r = r ? r : add_cpupools(b, fdt, chosen);
 	r = r ? r : mark_passthrough(b, fdt);
 	r = r ? r : dtg_copro_write_marks(fdt, &b->marks);
 	return r ? r : fdt_pack(fdt);
@@ -208,6 +371,10 @@ int dtg_dom0less_edit_host(struct dtg_dom0less *b)
 	if (r)
 		return r;
 	size += 64 * b->marks.n;   /* xen,shared-coprocessor marks */
+	size += strlen(b->final_bootargs) + 1024 + 160 * (b->nshm + b->nevtchn) +
+		(b->dom0.cmdline ? strlen(b->dom0.cmdline) : 0);
+	for (size_t i = 0; i < b->npool; i++)
+		size += 128 + 24 * b->pool[i].ncpus;
 
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;

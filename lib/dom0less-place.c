@@ -236,9 +236,9 @@ static int place(struct dtg_dom0less *b, uint64_t *cursor, size_t *cap,
 	r = find_slot(b, cursor, size, &addr);
 	if (r)
 		return dtg_error(b->ctx, DTG_ENOSPACE,
-				 "%s: /memory: no room for guest '%s''s %s "
+				 "%s: /memory: no room for %s's %s "
 				 "(%llu bytes) above 0x%llx",
-				 dtg_host_name(b->host), b->guest[guest].name,
+				 dtg_host_name(b->host), dtg_dom0less_dom_name(b, guest),
 				 kind_name[kind], (unsigned long long)size,
 				 (unsigned long long)*cursor);
 	r = dtg_grow(b->ctx, (void **)&b->module, cap, b->nmodule + 1,
@@ -335,6 +335,17 @@ static int check_guest_memory(struct dtg_dom0less *b)
 		if (!b->module[i].shared)
 			used += align_up(b->module[i].size, DTG_DOM0LESS_ALIGN);
 	free_ram = used < total ? total - used : 0;
+	/* dom0 first: Xen allocates it before the guests (512M by default) */
+	if (b->dom0.present) {
+		want = (b->dom0.memory_mib ? b->dom0.memory_mib : 512) << 20;
+		if (want > free_ram)
+			return dtg_error(b->ctx, DTG_ENOSPACE,
+					 "%s: /memory: dom0: memory: %llu MiB but only "
+					 "%llu MiB of host RAM are free",
+					 dtg_host_name(b->host),
+					 (unsigned long long)(want >> 20),
+					 (unsigned long long)(free_ram >> 20));
+	}
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;
 
@@ -370,6 +381,16 @@ int dtg_dom0less_place_modules(struct dtg_dom0less *b)
 		cursor = b->load_base;
 	} else {
 		cursor = first_base + DTG_DOM0LESS_DEFAULT_OFFSET;
+	}
+	if (b->dom0.present) {
+		r = place(b, &cursor, &cap, DTG_DOM0LESS_DOM0, DTG_MODULE_KERNEL,
+			  b->dom0.kernel, b->dom0.kernel_size);
+		if (!r && b->dom0.ramdisk)
+			r = place(b, &cursor, &cap, DTG_DOM0LESS_DOM0,
+				  DTG_MODULE_RAMDISK, b->dom0.ramdisk,
+				  b->dom0.ramdisk_size);
+		if (r)
+			return r;
 	}
 	for (size_t i = 0; i < b->nguest; i++) {
 		const struct dtg_dom0less_gstate *gs = &b->guest[i];

@@ -33,6 +33,16 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	}
 	if (opts)
 		b->load_base = opts->load_base;
+	b->xen_minor = opts && opts->xen_minor ? opts->xen_minor : 22;
+	if (b->xen_minor < 17 || b->xen_minor > 22) {
+		unsigned m = b->xen_minor;
+
+		dtg_free(ctx, b->xen_bootargs);
+		dtg_free(ctx, b);
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "dom0less: Xen 4.%u: releases 4.17 to 4.22 are "
+				 "known", m);
+	}
 	*out = b;
 	return 0;
 }
@@ -41,6 +51,7 @@ void dtg_dom0less_free(dtg_dom0less *b)
 {
 	if (!b)
 		return;
+	dtg_dom0less_system_free(b);   /* reads b->guest */
 	for (size_t i = 0; i < b->nguest; i++) {
 		dtg_free(b->ctx, b->guest[i].name);
 		dtg_free(b->ctx, b->guest[i].partial);
@@ -242,6 +253,13 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 		r = make_partials(b);
 	if (!r)
 		r = dtg_dom0less_read_memory(b);
+	if (!r) {
+		char def[512];
+
+		dtg_dom0less_default_bootargs(b, def, sizeof(def));
+		r = dtg_dom0less_check_system(b, b->xen_bootargs ?
+					      b->xen_bootargs : def);
+	}
 	if (!r)
 		r = dtg_dom0less_place_modules(b);
 	if (!r)

@@ -4,5 +4,7 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/dom0less.c \
 	%reldir%/dom0less-place.c \
 	%reldir%/dom0less-host.c \
-	%reldir%/dom0less-text.c
+	%reldir%/dom0less-text.c \
+	%reldir%/dom0less-system.c \
+	%reldir%/dom0less-config.c
 xendtgeninclude_HEADERS += include/xendtgen/dom0less.h

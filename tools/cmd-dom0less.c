@@ -20,10 +20,17 @@
 #include "cli.h"
 
 #define MAX_GUESTS 64
+#define MAX_MODULES (3 * MAX_GUESTS + 2)   /* + dom0's kernel and ramdisk */
 
 static const char usage[] =
 	"usage: dtgen dom0less HOST.dtb GUEST.cfg... -o DIR "
-	"[--xen-bootargs ARGS] [--load-base ADDR] [--xen XEN_IMAGE]\n";
+	"[--xen-bootargs ARGS] [--load-base ADDR] [--xen XEN_IMAGE]\n"
+	"       [--dom0 DOM0.cfg] [--cpupools 'NAME=CPU,...[:SCHED] ...'] "
+	"[--xen-version 4.17..4.22]\n"
+	"DOM0.cfg (xl.cfg syntax): kernel, ramdisk, cmdline (or extra), memory "
+	"(MiB), vcpus,\nshared_mem, static_evtchn.  A guest .cfg may also set "
+	"xen_enhanced, cpupool,\nshared_mem, static_evtchn, static_mem, "
+	"direct_map, llc_colors.\n";
 
 /* Size of a module file; names the guest config and key on failure. */
 static int module_size(const char *cfg, const char *key, const char *path,
@@ -159,7 +166,7 @@ struct job {
 	dtg_domain *dom[MAX_GUESTS];
 	size_t ndom;
 	dtg_dom0less *b;
-	char *paths[3 * MAX_GUESTS];   /* absolute module paths */
+	char *paths[MAX_MODULES];   /* absolute module paths */
 	char *files[MAX_GUESTS + 4];   /* names written in the folder */
 	void *user_dt[MAX_GUESTS];     /* guests' own partial DTs */
 	size_t nfiles;
@@ -170,7 +177,7 @@ static void job_free(struct job *j)
 	dtg_dom0less_free(j->b);
 	for (size_t i = 0; i < j->ndom; i++)
 		dtg_domain_free(j->dom[i]);
-	for (size_t i = 0; i < 3 * MAX_GUESTS; i++)
+	for (size_t i = 0; i < MAX_MODULES; i++)
 		free(j->paths[i]);
 	for (size_t i = 0; i < j->nfiles; i++)
 		free(j->files[i]);
@@ -241,7 +248,7 @@ static int write_outputs(struct job *j, const char *out_dir,
 	static const char *const names[] = { "load.txt", "qemu.args", "boot.cmd" };
 	for (int k = 0; k < 3; k++) {
 		/* boot.cmd names files as the boot medium holds them */
-		char *base[3 * MAX_GUESTS];
+		char *base[MAX_MODULES];
 
 		if (k == 2)
 			for (size_t i = 0; i < nmod; i++)
@@ -273,11 +280,120 @@ out:
 	return r;
 }
 
+/* dom0 from a config file in xl.cfg syntax (see usage). */
+static int load_dom0(struct job *j, const char *path)
+{
+	struct dtg_dom0less_dom0 d0 = { 0 };
+	dtg_config *cfg = NULL;
+	int64_t n;
+	size_t size;
+	void *text;
+	int r;
+
+	if (cli_read_file(path, &text, &size))
+		return -1;
+	r = dtg_config_parse(j->ctx, text, size, path, &cfg);
+	free(text);
+	if (r) {
+		cli_report(j->ctx, r);
+		return -1;
+	}
+	d0.kernel = dtg_config_string(cfg, "kernel");
+	d0.ramdisk = dtg_config_string(cfg, "ramdisk");
+	d0.cmdline = dtg_config_string(cfg, "cmdline");
+	if (!d0.cmdline)
+		d0.cmdline = dtg_config_string(cfg, "extra");
+	if (!d0.kernel) {
+		fprintf(stderr, "dtgen: %s: kernel: not set\n", path);
+		goto fail;
+	}
+	if (module_size(path, "kernel", d0.kernel, &d0.kernel_size) ||
+	    (d0.ramdisk && module_size(path, "ramdisk", d0.ramdisk,
+				       &d0.ramdisk_size)))
+		goto fail;
+	if (dtg_config_type(cfg, "memory") >= 0) {
+		if (dtg_config_number(cfg, "memory", &n) || n <= 0) {
+			fprintf(stderr, "dtgen: %s:%u: memory: expected MiB\n",
+				path, dtg_config_line(cfg, "memory"));
+			goto fail;
+		}
+		d0.memory_mib = (uint64_t)n;
+	}
+	if (dtg_config_type(cfg, "vcpus") >= 0) {
+		if (dtg_config_number(cfg, "vcpus", &n) || n <= 0 || n > 4096) {
+			fprintf(stderr, "dtgen: %s:%u: vcpus: expected a count\n",
+				path, dtg_config_line(cfg, "vcpus"));
+			goto fail;
+		}
+		d0.vcpus = (unsigned)n;
+	}
+	r = dtg_dom0less_set_dom0(j->b, &d0);
+	if (!r)
+		r = dtg_dom0less_apply_config(j->b, DTG_DOM0LESS_DOM0, cfg);
+	if (r) {
+		cli_report(j->ctx, r);
+		goto fail;
+	}
+	dtg_config_free(cfg);
+	return 0;
+fail:
+	dtg_config_free(cfg);
+	return -1;
+}
+
+/* --cpupools 'NAME=CPU,CPU[:SCHED] ...' */
+static int add_cpupools(struct job *j, const char *spec)
+{
+	char *copy = strdup(spec), *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return -1;
+	for (char *p = strtok_r(copy, " ", &save); p && !r;
+	     p = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(p, '='), *sched, *cs = NULL;
+		const char *cpus[256];
+		struct dtg_dom0less_cpupool pool = { 0 };
+
+		if (!eq) {
+			fprintf(stderr, "dtgen: --cpupools: '%s': expected "
+				"NAME=CPU,...[:SCHED]\n", p);
+			r = -1;
+			break;
+		}
+		*eq = '\0';
+		sched = strchr(eq + 1, ':');
+		if (sched)
+			*sched++ = '\0';
+		pool.name = p;
+		pool.sched = sched;
+		pool.cpus = cpus;
+		for (char *c = strtok_r(eq + 1, ",", &cs); c;
+		     c = strtok_r(NULL, ",", &cs)) {
+			if (pool.ncpus == 256) {
+				fprintf(stderr, "dtgen: --cpupools: '%s': more "
+					"than 256 CPUs\n", p);
+				free(copy);
+				return -1;
+			}
+			cpus[pool.ncpus++] = c;
+		}
+		r = dtg_dom0less_add_cpupool(j->b, &pool);
+		if (r) {
+			cli_report(j->ctx, r);
+			r = -1;
+		}
+	}
+	free(copy);
+	return r;
+}
+
 int cmd_dom0less(int argc, char **argv)
 {
 	struct dtg_dom0less_opts d0l_opts = { 0 };
 	const char *out_dir = NULL, *host_path = NULL, *xen_image = "xen";
 	const char *opts_bootargs = NULL, *pos[MAX_GUESTS + 1], *load_base = NULL;
+	const char *dom0_cfg = NULL, *cpupools = NULL, *xen_version = NULL;
 	const char **cfgs = pos + 1;   /* the guests' xl.cfg files */
 	size_t ncfg;
 	struct job j = { 0 };
@@ -287,6 +403,9 @@ int cmd_dom0less(int argc, char **argv)
 		{ "--xen-bootargs", NULL, &opts_bootargs, NULL },
 		{ "--load-base", NULL, &load_base, NULL },
 		{ "--xen", NULL, &xen_image, NULL },
+		{ "--dom0", NULL, &dom0_cfg, NULL },
+		{ "--cpupools", NULL, &cpupools, NULL },
+		{ "--xen-version", NULL, &xen_version, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 	int n = cli_parse(argc, argv, opts, pos, MAX_GUESTS + 1);
@@ -313,6 +432,18 @@ int cmd_dom0less(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
+	if (xen_version) {
+		unsigned minor;
+		char end;
+
+		if (sscanf(xen_version, "4.%u%c", &minor, &end) != 1 ||
+		    minor < 17 || minor > 22) {
+			fprintf(stderr, "dtgen: --xen-version: '%s': expected "
+				"4.17 to 4.22\n", xen_version);
+			return CLI_USAGE;
+		}
+		d0l_opts.xen_minor = minor;
+	}
 	j.ctx = cli_ctx_new();
 	if (!j.ctx)
 		return CLI_FAIL;
@@ -324,6 +455,10 @@ int cmd_dom0less(int argc, char **argv)
 		cli_report(j.ctx, r);
 		goto out;
 	}
+	if (dom0_cfg && load_dom0(&j, dom0_cfg))
+		goto out;
+	if (cpupools && add_cpupools(&j, cpupools))
+		goto out;
 	for (size_t i = 0; i < ncfg; i++) {
 		struct dtg_dom0less_guest g = { 0 };
 		struct dtg_domain_info info;
@@ -361,19 +496,23 @@ int cmd_dom0less(int argc, char **argv)
 			g.partial_dtb = blob;
 			g.partial_dtb_size = size;
 		}
-		dtg_config_free(cfg);
 		dtg_domain_get_info(j.dom[i], &info);
 		if (!info.kernel) {
 			fprintf(stderr, "dtgen: %s: kernel: not set\n", cfgs[i]);
+			dtg_config_free(cfg);
 			goto out;
 		}
-		if (module_size(cfgs[i], "kernel", info.kernel, &g.kernel_size))
+		if (module_size(cfgs[i], "kernel", info.kernel, &g.kernel_size) ||
+		    (info.ramdisk && module_size(cfgs[i], "ramdisk", info.ramdisk,
+						 &g.ramdisk_size))) {
+			dtg_config_free(cfg);
 			goto out;
-		if (info.ramdisk && module_size(cfgs[i], "ramdisk", info.ramdisk,
-						&g.ramdisk_size))
-			goto out;
+		}
 		g.domain = j.dom[i];
 		r = dtg_dom0less_add_guest(j.b, &g);
+		if (r >= 0)
+			r = dtg_dom0less_apply_config(j.b, (size_t)r, cfg);
+		dtg_config_free(cfg);
 		if (r < 0) {
 			cli_report(j.ctx, r);
 			goto out;

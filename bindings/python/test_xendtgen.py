@@ -179,3 +179,38 @@ def test_dom0less_two_guests_one_device_raises():
     with pytest.raises(xendtgen.DtgenError) as e:
         sys.finalize()
     assert "both claim" in str(e.value)
+
+
+def test_dom0less_hybrid_system():
+    # read back as Xen's alloc_static_evtchn and btcpupools_dtb_parse do
+    h = host("virt-el2-gicv3.dtb")
+    g = h.domain_from_config('name = "rt"\nmemory = 64\nkernel = "/boot/Image"\n')
+    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart", xen_minor=17)
+    sys.set_dom0("/boot/Image", 30 << 20, cmdline="console=hvc0",
+                 memory_mib=512, vcpus=1)
+    i = sys.add_guest(g, kernel_size=30 << 20)
+    sys.set_enhanced(i, "no-xenstore")
+    sys.add_evtchn(i, 10, "dom0", 11)
+    sys.add_shm(sys.DOM0, "ring", 0x7e000000, 0x200000, host=0x7e000000,
+                role="owner")
+    sys.add_shm(i, "ring", 0x3a000000, 0x200000, host=0x7e000000)
+    sys.add_cpupool("rtpool", ["cpu@0"], sched="null")
+    sys.set_cpupool(i, "rtpool")
+    sys.finalize()
+    assert sys.modules()[0]["guest"] == sys.DOM0
+    dts = dtc(["-I", "dtb", "-O", "dts", "-E", "phandle_references"],
+              sys.host_dtb()).decode()
+    assert 'xen,xen-bootargs = "console=dtuart dom0_mem=512M dom0_max_vcpus=1";' in dts
+    assert 'xen,dom0-bootargs = "console=hvc0";' in dts
+    assert 'role = "borrower";' in dts and 'compatible = "xen,cpupool";' in dts
+    assert dts.count('compatible = "xen,evtchn-v1";') == 2
+
+
+def test_dom0less_enhanced_without_dom0_raises():
+    h = host("virt-el2-gicv3.dtb")
+    g = h.domain_from_config('name = "pv"\nmemory = 64\nkernel = "/boot/Image"\n')
+    sys = xendtgen.Dom0less(h)
+    sys.set_enhanced(sys.add_guest(g, kernel_size=1 << 20), "enabled")
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.finalize()
+    assert "needs xenstore" in str(e.value)

@@ -98,7 +98,31 @@ _partial_complete = _fn("dtg_partial_complete", _c.c_int, _vp, _vp, _c.c_char_p,
 
 
 class _D0lOpts(_c.Structure):
-    _fields_ = [("xen_bootargs", _c.c_char_p), ("load_base", _c.c_uint64)]
+    _fields_ = [("xen_bootargs", _c.c_char_p), ("load_base", _c.c_uint64),
+                ("xen_minor", _c.c_uint)]
+
+
+class _D0lDom0(_c.Structure):
+    _fields_ = [("kernel", _c.c_char_p), ("kernel_size", _c.c_uint64),
+                ("ramdisk", _c.c_char_p), ("ramdisk_size", _c.c_uint64),
+                ("cmdline", _c.c_char_p), ("memory_mib", _c.c_uint64),
+                ("vcpus", _c.c_uint)]
+
+
+class _D0lShm(_c.Structure):
+    _fields_ = [("id", _c.c_char_p), ("has_host", _c.c_bool),
+                ("host", _c.c_uint64), ("guest", _c.c_uint64),
+                ("size", _c.c_uint64), ("role", _c.c_int)]
+
+
+class _D0lEvtchn(_c.Structure):
+    _fields_ = [("port", _c.c_uint32), ("peer", _c.c_char_p),
+                ("peer_port", _c.c_uint32)]
+
+
+class _D0lPool(_c.Structure):
+    _fields_ = [("name", _c.c_char_p), ("cpus", _c.POINTER(_c.c_char_p)),
+                ("ncpus", _c.c_size_t), ("sched", _c.c_char_p)]
 
 
 class _D0lGuest(_c.Structure):
@@ -117,6 +141,13 @@ _d0l_new = _fn("dtg_dom0less_new", _c.c_int, _vp, _vp, _c.POINTER(_D0lOpts),
                _c.POINTER(_vp))
 _d0l_free = _fn("dtg_dom0less_free", None, _vp)
 _d0l_add = _fn("dtg_dom0less_add_guest", _c.c_int, _vp, _c.POINTER(_D0lGuest))
+_d0l_dom0 = _fn("dtg_dom0less_set_dom0", _c.c_int, _vp, _c.POINTER(_D0lDom0))
+_d0l_enh = _fn("dtg_dom0less_set_enhanced", _c.c_int, _vp, _sz, _c.c_int)
+_d0l_shm = _fn("dtg_dom0less_add_shm", _c.c_int, _vp, _sz, _c.POINTER(_D0lShm))
+_d0l_evt = _fn("dtg_dom0less_add_evtchn", _c.c_int, _vp, _sz,
+               _c.POINTER(_D0lEvtchn))
+_d0l_pool = _fn("dtg_dom0less_add_cpupool", _c.c_int, _vp, _c.POINTER(_D0lPool))
+_d0l_inpool = _fn("dtg_dom0less_set_cpupool", _c.c_int, _vp, _sz, _c.c_char_p)
 _d0l_finalize = _fn("dtg_dom0less_finalize", _c.c_int, _vp)
 _d0l_nmod = _fn("dtg_dom0less_module_count", _sz, _vp)
 _d0l_mod = _fn("dtg_dom0less_module", _c.c_int, _vp, _sz,
@@ -362,13 +393,16 @@ class Dom0less:
     """
 
     _KINDS = ("kernel", "ramdisk", "device-tree")
+    DOM0 = _sz(-1).value           # the "guest" index of dom0
+    _ENHANCED = (None, "enabled", "no-xenstore", "disabled", "legacy")
 
-    def __init__(self, host, xen_bootargs=None, load_base=0):
+    def __init__(self, host, xen_bootargs=None, load_base=0, xen_minor=0):
         self.host = host
         self._ctx = host._ctx
         self._guests = []          # keep the domains alive
         self.ptr = _vp()
-        opts = _D0lOpts(_b(xen_bootargs) if xen_bootargs else None, load_base)
+        opts = _D0lOpts(_b(xen_bootargs) if xen_bootargs else None, load_base,
+                        xen_minor)
         self._ctx.check(_d0l_new(self._ctx.ptr, host.ptr, _c.byref(opts),
                                  _c.byref(self.ptr)))
 
@@ -381,6 +415,39 @@ class Dom0less:
         i = self._ctx.check(_d0l_add(self.ptr, _c.byref(g)))
         self._guests.append(domain)
         return i
+
+    def set_dom0(self, kernel, kernel_size, ramdisk=None, ramdisk_size=0,
+                 cmdline=None, memory_mib=0, vcpus=0):
+        """Make the system hybrid: a dom0 with modules under /chosen."""
+        d = _D0lDom0(_b(kernel), kernel_size, _b(ramdisk) if ramdisk else None,
+                     ramdisk_size, _b(cmdline) if cmdline else None,
+                     memory_mib, vcpus)
+        self._ctx.check(_d0l_dom0(self.ptr, _c.byref(d)))
+
+    def set_enhanced(self, guest, value):
+        """xen,enhanced of guest i: enabled, no-xenstore, disabled, legacy."""
+        self._ctx.check(_d0l_enh(self.ptr, guest, self._ENHANCED.index(value)))
+
+    def add_shm(self, dom, id, guest, size, host=None, role=None):
+        """Static shared memory region id as domain dom (or DOM0) maps it."""
+        r = {None: 0, "owner": 1, "borrower": 2}[role]
+        s = _D0lShm(_b(id), host is not None, host or 0, guest, size, r)
+        self._ctx.check(_d0l_shm(self.ptr, dom, _c.byref(s)))
+
+    def add_evtchn(self, dom, port, peer, peer_port):
+        """Static event channel: port of dom to peer_port of domain peer."""
+        e = _D0lEvtchn(port, _b(peer), peer_port)
+        self._ctx.check(_d0l_evt(self.ptr, dom, _c.byref(e)))
+
+    def add_cpupool(self, name, cpus, sched=None):
+        """Boot-time cpupool of host CPU nodes (names under /cpus or paths)."""
+        arr = (_c.c_char_p * len(cpus))(*[_b(c) for c in cpus])
+        p = _D0lPool(_b(name), arr, len(cpus), _b(sched) if sched else None)
+        self._ctx.check(_d0l_pool(self.ptr, _c.byref(p)))
+
+    def set_cpupool(self, guest, pool):
+        """Start guest i in cpupool pool."""
+        self._ctx.check(_d0l_inpool(self.ptr, guest, _b(pool)))
 
     def finalize(self):
         """Place the modules and edit the host DTB."""

@@ -22,6 +22,7 @@
 #ifndef XENDTGEN_DOM0LESS_H
 #define XENDTGEN_DOM0LESS_H
 
+#include <xendtgen/config.h>
 #include <xendtgen/domain.h>
 
 #ifdef __cplusplus
@@ -44,6 +45,13 @@ typedef struct dtg_dom0less dtg_dom0less;
 struct dtg_dom0less_opts {
 	const char *xen_bootargs;  /* NULL: console from /chosen stdout-path */
 	uint64_t load_base;        /* 0: first RAM bank + DEFAULT_OFFSET */
+	/*
+	 * The Xen release the system is for, as its minor number (17 for
+	 * 4.17 ... 22 for 4.22); 0 means 22.  What a release lacks is
+	 * refused: shared memory without a host address, "legacy"
+	 * xen,enhanced and LLC colors before 4.22 ... (see below).
+	 */
+	unsigned xen_minor;
 };
 
 /*
@@ -66,6 +74,115 @@ struct dtg_dom0less_guest {
 	size_t partial_dtb_size;
 };
 
+/*
+ * Dom0 of a hybrid system (booting.txt "Dom0 kernel and ramdisk modules",
+ * "Command lines"): its kernel and ramdisk are modules directly under
+ * /chosen, its command line is /chosen's xen,dom0-bootargs and its
+ * memory and vCPUs are Xen options (dom0_mem=, dom0_max_vcpus=) added
+ * to xen,xen-bootargs.  Dom0 gets every host device no guest is given.
+ */
+struct dtg_dom0less_dom0 {
+	const char *kernel;        /* path (required) */
+	uint64_t kernel_size;
+	const char *ramdisk;       /* NULL: none */
+	uint64_t ramdisk_size;
+	const char *cmdline;       /* xen,dom0-bootargs; NULL: none */
+	uint64_t memory_mib;       /* dom0_mem=; 0: Xen's default (512M) */
+	unsigned vcpus;            /* dom0_max_vcpus=; 0: all pCPUs */
+};
+
+/* The "guest" index of dom0's modules, shared memory and event channels. */
+#define DTG_DOM0LESS_DOM0 ((size_t)-1)
+
+/*
+ * Give the system a dom0 (at most once).  Its module paths are copied.
+ * -DTG_EINVAL for a missing kernel or an empty file.
+ */
+int dtg_dom0less_set_dom0(dtg_dom0less *b, const struct dtg_dom0less_dom0 *d0);
+
+/*
+ * xen,enhanced of a guest (booting.txt): Xen PV interfaces.  ENABLED and
+ * LEGACY need xenstore, hence a dom0 (Xen 4.17's construct_domU panics
+ * "Xenstore support requires dom0 to be present", 4.22's create_domUs
+ * "xenstore requested, but xenstore domain not present"); LEGACY is 4.22.
+ */
+enum dtg_xen_enhanced {
+	DTG_ENHANCED_ABSENT,       /* no property: PV interfaces off */
+	DTG_ENHANCED_ENABLED,
+	DTG_ENHANCED_NO_XENSTORE,
+	DTG_ENHANCED_DISABLED,
+	DTG_ENHANCED_LEGACY,
+};
+int dtg_dom0less_set_enhanced(dtg_dom0less *b, size_t guest,
+			      enum dtg_xen_enhanced e);
+
+/*
+ * A static shared memory region as one domain sees it: a
+ * "xen,domain-shared-memory-v1" node (booting.txt "Static Shared
+ * Memory"; Xen's process_shm_node/process_shm).  Every domain naming an
+ * id must agree on host address and size; ids are 1..15 characters;
+ * role is absent in every domain of a region (owner DOMID_IO) or
+ * "owner" in exactly one (the others then get "borrower").  Without a
+ * host address Xen 4.22 allocates the region (4.17 refuses it).
+ */
+enum dtg_shm_role { DTG_SHM_ROLE_NONE, DTG_SHM_ROLE_OWNER,
+		    DTG_SHM_ROLE_BORROWER };
+struct dtg_dom0less_shm {
+	const char *id;
+	bool has_host;             /* false: Xen chooses (4.22) */
+	uint64_t host, guest, size;
+	enum dtg_shm_role role;
+};
+int dtg_dom0less_add_shm(dtg_dom0less *b, size_t dom,
+			 const struct dtg_dom0less_shm *shm);
+
+/*
+ * A static event channel (booting.txt "Static Event Channel"; Xen's
+ * alloc_static_evtchn): local port of dom connected to peer_port of the
+ * domain named peer ("dom0" for dom0).  A link may be given from one end
+ * or from both (then they must agree); each end becomes a
+ * "xen,evtchn-v1" node whose xen,evtchn names the other end's phandle.
+ * Ports are 1..4095 (the 2-level ABI a guest starts with), each used
+ * once per domain.  A guest with event channels needs xen,enhanced.
+ */
+struct dtg_dom0less_evtchn {
+	uint32_t port;
+	const char *peer;
+	uint32_t peer_port;
+};
+int dtg_dom0less_add_evtchn(dtg_dom0less *b, size_t dom,
+			    const struct dtg_dom0less_evtchn *ev);
+
+/*
+ * A boot-time cpupool (docs/misc/arm/device-tree/cpupools.txt; Xen's
+ * btcpupools_dtb_parse, needs CONFIG_BOOT_TIME_CPUPOOLS): a "xen,cpupool"
+ * node under /chosen whose cpupool-cpus are phandles of host CPU nodes
+ * (names under /cpus such as "cpu@1", or paths; a CPU without a phandle
+ * gets one).  sched is NULL or one of Xen's schedulers.
+ */
+struct dtg_dom0less_cpupool {
+	const char *name;          /* node name under /chosen */
+	const char *const *cpus;
+	size_t ncpus;
+	const char *sched;
+};
+int dtg_dom0less_add_cpupool(dtg_dom0less *b,
+			     const struct dtg_dom0less_cpupool *pool);
+/* Start guest in pool (domain-cpupool = <&pool>). */
+int dtg_dom0less_set_cpupool(dtg_dom0less *b, size_t guest, const char *pool);
+
+/*
+ * Read a domain's dom0less-only keys from its xl.cfg-syntax config:
+ *   xen_enhanced = "enabled"|"no-xenstore"|"disabled"|"legacy"  (guests)
+ *   cpupool = "NAME"                                              (guests)
+ *   shared_mem = [ "id=ID,host=ADDR,guest=ADDR,size=SIZE[,role=owner|borrower]" ]
+ *   static_evtchn = [ "port=N,peer=NAME,peer_port=M" ]
+ * (host= may be left out for 4.22).  dom is a guest index or
+ * DTG_DOM0LESS_DOM0.  Errors name the file, line and key.
+ */
+int dtg_dom0less_apply_config(dtg_dom0less *b, size_t dom,
+			      const dtg_config *cfg);
+
 enum dtg_module_kind {
 	DTG_MODULE_KERNEL,
 	DTG_MODULE_RAMDISK,
@@ -74,7 +191,8 @@ enum dtg_module_kind {
 
 /* One boot module and where it is loaded. */
 struct dtg_dom0less_module {
-	size_t guest;              /* index of the guest it belongs to */
+	size_t guest;              /* index of the guest it belongs to,
+				      or DTG_DOM0LESS_DOM0 */
 	enum dtg_module_kind kind;
 	const char *path;          /* kernel/ramdisk path from the domain;
 				      NULL for the partial DT */
@@ -103,7 +221,11 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
  * Decide everything: partial DTs, module placement, the edited host DTB.
  * Fails on two guests claiming one device, a module or guest memory that
  * does not fit host RAM, a load base inside reserved memory, static
- * memory outside host RAM, in reserved memory or claimed twice.
+ * memory outside host RAM, in reserved memory or claimed twice; on shared
+ * memory, event channels, cpupools or xen,enhanced Xen would refuse; on
+ * static memory in a system with LLC colors (Xen 4.22's
+ * dom0less-bindings.c panics "LLC coloring and static memory are
+ * incompatible").  Colors add llc-coloring=on to xen,xen-bootargs.
  */
 int dtg_dom0less_finalize(dtg_dom0less *b);
 

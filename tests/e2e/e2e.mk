@@ -4,6 +4,7 @@
 # needs qemu-system-aarch64 (Debian: qemu-system-arm), dtc, fdtget, fdtput.
 if E2E
 TESTS += tests/e2e/dom0less.sh tests/e2e/negative.sh
+TESTS += tests/e2e/hybrid.sh
 endif
 EXTRA_DIST += \
 	tests/e2e/README \
@@ -14,6 +15,7 @@ EXTRA_DIST += \
 	tests/e2e/dom0less.sh \
 	tests/e2e/fdt.py \
 	tests/e2e/fetch.sh \
+	tests/e2e/hybrid.sh \
 	tests/e2e/mkinitramfs.py \
 	tests/e2e/negative.sh
 clean-local: clean-local-e2e
