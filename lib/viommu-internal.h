@@ -61,6 +61,22 @@ int dtg_finalize_virtio(struct dtg_domain *d, size_t *nroot);
 /* Append the xen,grant-dma and virtio@... nodes at nodes[*n]. */
 int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
 
+/* iommus entries of one master the vSMMUv3 rewrite handles (stack buffer). */
+#define DTG_VSMMUV3_MAX_ENTRIES 64
+
+/* Number of vSMMUv3 iommus entries of a finalized domain (its vSID table). */
+size_t dtg_viommu_vsid_count(const struct dtg_domain *d);
+
+/*
+ * Set, in place, the `iommus` of each vSMMUv3 master under the node at
+ * path bus of the finished tree fdt: <0 pSID> per entry (the partial DT
+ * the series' consumers read) when vsid is NULL, else <65002 vsid[k]>
+ * (the guest's view; nvsid entries, one per entry in partial-DT order,
+ * distinct).  Returns 0, a negative libfdt error or a DTG error.
+ */
+int dtg_viommu_put_iommus(const struct dtg_domain *d, void *fdt,
+			  const char *bus, const uint32_t *vsid, size_t nvsid);
+
 /* ---- xl.cfg (viommu-config.c) ---- */
 
 struct dtg_cfg_entry;

@@ -338,10 +338,12 @@ def check_partial(host, blob, name="partial.dtb"):
 def complete_partial(host, blob, name="partial.dtb", id_bits=0):
     """Complete a hand-written partial DT for a vSMMUv3 guest (bytes out).
 
-    Nodes under /passthrough with `iommus = <0 ID>` (or a host phandle), or
-    with xen,path, get their host device looked up, xen,reg/xen,path filled
-    in, virtual IDs allocated and `iommus` pointed at the vSMMUv3 node,
-    which is added; everything else is kept as written.
+    Nodes under /passthrough with `iommus = <0 pSID>` (or a host phandle),
+    or with xen,path, get their host device looked up and xen,reg/xen,path
+    filled in; `iommus` stays <0 pSID>, which the vSMMUv3 series' libxl
+    (viommu_get_stream) and Xen (modify_pfdt_node) read as the physical
+    stream ID before allocating the vSID and adding the vSMMUv3 node
+    themselves; everything else is kept as written.  id_bits is unused.
     """
     opts = _CompleteOpts(1, id_bits)     # DTG_VIOMMU_SMMUV3
     out, size = _vp(), _sz()
