@@ -25,3 +25,10 @@ TESTS += tests/check_viommu_domain
 tests_check_viommu_domain_SOURCES = tests/check_viommu_domain.c
 tests_check_viommu_domain_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_viommu_domain_LDADD = $(TEST_LDADD)
+
+# vSMMUv3 as the xen-devel series builds it (Juno, D05)
+check_PROGRAMS += tests/check_vsmmu_series
+TESTS += tests/check_vsmmu_series
+tests_check_vsmmu_series_SOURCES = tests/check_vsmmu_series.c
+tests_check_vsmmu_series_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_vsmmu_series_LDADD = $(TEST_LDADD)
