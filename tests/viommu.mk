@@ -32,3 +32,6 @@ TESTS += tests/check_vsmmu_series
 tests_check_vsmmu_series_SOURCES = tests/check_vsmmu_series.c
 tests_check_vsmmu_series_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_vsmmu_series_LDADD = $(TEST_LDADD)
+
+TESTS += tests/vsmmu-series-cli.sh
+EXTRA_DIST += tests/vsmmu-series-cli.sh
