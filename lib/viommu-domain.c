@@ -330,6 +330,17 @@ int dtg_finalize_viommu(dtg_domain *d)
 						 hname, d->pt[p].host_path);
 	}
 	if (vs->fcfg.type == DTG_VIOMMU_SMMUV3) {
+		/*
+		 * The vSMMUv3's own SPI: libxl__arch_domain_prepare_config fails
+		 * the create ("Physical IRQ %u conflicting with vSMMUv3 SPI") and
+		 * Xen's vsmmuv3_init_single reserves it in the vGIC.
+		 */
+		for (size_t p = 0; p < d->npt; p++)
+			for (size_t j = 0; j < d->pt[p].nirq; j++)
+				if (d->pt[p].irq[j].intid == DTG_VSMMUV3_SPI)
+					return dtg_error(d->ctx, DTG_EOVERLAP,
+							 "%s: %s: interrupts: INTID %u is the vSMMUv3's SPI (GUEST_VSMMU_SPI in the series); libxl refuses a passed-through IRQ there",
+							 hname, d->pt[p].host_path, DTG_VSMMUV3_SPI);
 		rc = bind_masters(d);
 		if (rc)
 			return rc;

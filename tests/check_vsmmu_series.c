@@ -488,6 +488,44 @@ START_TEST(test_unreadable_masters_refused)
 }
 END_TEST
 
+/*
+ * QEMU virt's PL011 is INTID 33, the series' GUEST_VSMMU_SPI: libxl's
+ * libxl__arch_domain_prepare_config fails such a create ("Physical IRQ 33
+ * conflicting with vSMMUv3 SPI").
+ */
+START_TEST(test_vsmmu_spi_collision)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *h = tu_load_host(ctx, "virt-smmuv3.dtb");
+	struct dtg_viommu_config cfg = { .type = DTG_VIOMMU_SMMUV3 };
+	dtg_domain *d;
+	int dev;
+
+	ck_assert_int_eq(dtg_domain_new(ctx, h, &d), 0);
+	dev = dtg_domain_add_passthrough(d, "/pl011@9000000");
+	ck_assert_int_ge(dev, 0);
+	ck_assert_int_eq(dtg_pt_set_iommu(d, dev, DTG_IOMMU_MODE_OFF), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "uartclk", 24000000), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "apb_pclk", 24000000), 0);
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_set_viommu(d, &cfg), -DTG_ESTATE);
+	dtg_domain_free(d);
+
+	ck_assert_int_eq(dtg_domain_new(ctx, h, &d), 0);
+	dev = dtg_domain_add_passthrough(d, "/pl011@9000000");
+	ck_assert_int_eq(dtg_pt_set_iommu(d, dev, DTG_IOMMU_MODE_OFF), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "uartclk", 24000000), 0);
+	ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "apb_pclk", 24000000), 0);
+	ck_assert_int_eq(dtg_domain_set_viommu(d, &cfg), 0);
+	ck_assert_int_eq(dtg_domain_finalize(d), -DTG_EOVERLAP);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx),
+		"virt-smmuv3.dtb: /pl011@9000000: interrupts: INTID 33 is the vSMMUv3's SPI"));
+	dtg_domain_free(d);
+	dtg_host_free(h);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vsmmu-series");
@@ -499,6 +537,7 @@ int main(void)
 	tcase_add_test(tc, test_juno_execute_returns_vsids);
 	tcase_add_test(tc, test_d05_sec_engines_refused);
 	tcase_add_test(tc, test_unreadable_masters_refused);
+	tcase_add_test(tc, test_vsmmu_spi_collision);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

@@ -6,17 +6,22 @@
  * passed-through masters itself.  Each master's physical IDs (host
  * `iommus` specifiers or PCI `iommu-map` ranges) get virtual IDs that are
  * unique on the vIOMMU: physical IDs repeat across the 50+ SMMUs of large
- * systems, so they are allocated, not copied.  The same binder serves the
- * domain model (dtg_domain_finalize), the completion of a hand-written
- * partial DT (dtg_partial_complete) and callers that only want the table.
+ * systems, so they are allocated, not copied.  For an Arm vSMMUv3 guest
+ * Xen itself allocates them (see "vSMMUv3 as the series does it" below):
+ * the domain model and dtg_partial_complete follow Xen's allocator.  The
+ * binder (dtg_vbind_*) is libdtgen's own allocator, for callers that want
+ * a table of their own (it is not what the series does).
  *
  * PROPOSED INTERFACES.  None of the vIOMMU hypervisor interfaces is in a
  * released Xen: the Arm vSMMUv3 follows the series "Add SMMUv3 Stage 1
  * Support for XEN guests" (RFC 2022, v3 2026), the x86 vtd vIOMMU follows
  * the 2017 "x86: add vIOMMU" proposal (Lan Tianyu, Chao Gao).  Their domctl
  * encoders below are behind an explicitly chosen ABI profile and are never
- * emitted for a plain Xen 4.17/4.22 target (DTG_VIOMMU_ABI_NONE).  The
- * grant-DMA virtio devices are plain libxl/Xen behaviour (Xen >= 4.17).
+ * emitted for a plain Xen 4.17/4.22 target (DTG_VIOMMU_ABI_NONE).  The one
+ * exception is the domain plan (dtg_plan_ops): a domain described with
+ * viommu = "smmuv3", which only a Xen with the series can run, gets the
+ * series' alloc_vsid_range calls in its plan.  The grant-DMA virtio
+ * devices are plain libxl/Xen behaviour (Xen >= 4.17).
  */
 #ifndef XENDTGEN_VIOMMU_H
 #define XENDTGEN_VIOMMU_H
@@ -218,9 +223,11 @@ int dtg_domain_vid_map(const dtg_domain *d, size_t i, struct dtg_vid_map *out);
  *   - dtg_domain_vid_map() row k is the k-th entry in partial-DT order,
  *     count 1, vid = the vSID Xen will allocate (k for a fresh domain);
  *   - the plan (dtg_plan_ops) ends with one alloc_vsid_range op per row;
- *   - dtg_fdt_guest*() and dtg_fdt_overlay*() show <65002 vSID> with the
- *     predicted vSIDs; the functions below take the vSIDs Xen returned
- *     (dtg_plan_execute_vsids) instead.
+ *   - dtg_fdt_guest*(), dtg_fdt_overlay*() and dtg_fdt_write_nodes()
+ *     show <65002 vSID> with the predicted vSIDs; the functions below take
+ *     the vSIDs Xen returned (dtg_plan_execute_vsids) instead;
+ *   - a passed-through IRQ at INTID 33 (the series' GUEST_VSMMU_SPI) is
+ *     refused, as libxl__arch_domain_prepare_config refuses it.
  * User-chosen vIDs (dtg_pt_set_vids with IDs) are refused, as are masters
  * with iommu-map or #iommu-cells other than 1, which the series does not
  * read.
