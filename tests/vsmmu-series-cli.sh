@@ -40,6 +40,17 @@ grep -q 'iommu@4040000 {' "$T/g.dts" || fail "guest: no vSMMUv3 node"
 
 "$DTGEN" overlay "$JUNO" "$T/j.cfg" -o "$T/o.dtbo" 2>/dev/null || fail "overlay"
 "$DTC" -I dtb -O dts "$T/o.dtbo" 2>/dev/null | grep -q 'iommus = <0xfdea 0x01>;' || fail "overlay vSID"
+# fdtoverlay (libfdt's fdt_overlay_apply) onto a guest DT that has the
+# vSMMUv3 node: every iommus phandle then resolves (dtc iommus_property).
+FDTOVERLAY=${FDTOVERLAY:-fdtoverlay}
+if command -v "$FDTOVERLAY" >/dev/null 2>&1; then
+	printf 'name = "base"\nviommu = "smmuv3"\n' > "$T/base.cfg"
+	"$DTGEN" guest-dt "$JUNO" "$T/base.cfg" -o "$T/base.dtb" 2>/dev/null || fail "base guest-dt"
+	"$FDTOVERLAY" -i "$T/base.dtb" -o "$T/m.dtb" "$T/o.dtbo" || fail "fdtoverlay"
+	diag=$("$DTC" -I dtb -O dts -E iommus_property -o "$T/m.dts" "$T/m.dtb" 2>&1)
+	echo "$diag" | grep -q '(iommus_property)' && fail "merged: $diag"
+	grep -A8 'hdlcd@7ff60000 {' "$T/m.dts" | grep -q 'iommus = <0xfdea 0x01>;' || fail "merged: hdlcd1 vSID"
+fi
 
 "$DTGEN" plan "$JUNO" "$T/j.cfg" > "$T/plan.txt" 2>/dev/null || fail "plan"
 tail -n 2 "$T/plan.txt" > "$T/last2"
