@@ -17,9 +17,8 @@
  * devices are assigned); first_vsid is the vSID Xen will return
  * (vsmmuv3_allocate_free_vid: first free from 0).
  */
-#include <xendtgen/viommu.h>
-
 #include "plan-internal.h"
+#include "viommu-internal.h"
 
 static const char *const op_names[] = {
 	[DTG_OP_IOMEM_PERMISSION] = "iomem_permission",
@@ -142,10 +141,7 @@ static int walk_vsids(struct walk *w, const dtg_domain *d)
 			return err;
 		memset(&op, 0, sizeof(op));
 		op.kind = DTG_OP_VIOMMU_ALLOC_VSID_RANGE;
-		op.device = -1;
-		for (size_t i = 0; i < d->npt; i++)
-			if (d->pt[i].host_path == m.master)
-				op.device = (int)i;
+		op.device = dtg_viommu_row_device(d, k);
 		op.u.vsid.first_psid = m.pid;
 		op.u.vsid.nr_sids = 1;
 		op.u.vsid.first_vsid = m.vid;

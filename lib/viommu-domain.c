@@ -8,6 +8,7 @@
  * Called from dtg_domain_finalize() after the guest nodes exist
  * (dtg_finalize_viommu); everything it decides goes to the domain arena.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -229,7 +230,7 @@ static int bind_masters(dtg_domain *d)
 {
 	struct dtg_viommu_state *vs = d->vstate;
 	const char *hname = dtg_host_name(d->host);
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, *owner;
 	int rc;
 
 	for (size_t p = 0; p < d->npt; p++) {
@@ -247,12 +248,29 @@ static int bind_masters(dtg_domain *d)
 			return dtg_error(d->ctx, DTG_EUNSUPPORTED,
 					 "%s: %s: iommus: vIDs cannot be chosen: with the vSMMUv3 series Xen allocates each vSID itself (vsmmuv3_allocate_free_vid, first free from 0)",
 					 hname, pt->host_path);
-		if (!pt->gnode)
-			continue;   /* not in the partial DT: nothing is allocated */
-		rc = check_master(d, pt);
+	}
+	/* Partial-DT order: the masters among /passthrough's children. */
+	owner = dtg_arena_alloc(&d->arena, (d->ngnode ? d->ngnode : 1) * sizeof(*owner));
+	vs->order = dtg_arena_alloc(&d->arena, (d->npt ? d->npt : 1) * sizeof(*vs->order));
+	if (!owner || !vs->order)
+		return -DTG_ENOMEM;
+	for (size_t g = 0; g < d->ngnode; g++)
+		owner[g] = SIZE_MAX;
+	for (size_t p = 0; p < d->npt; p++) {
+		const struct dtg_gnode *g = d->pt[p].gnode;
+
+		if (d->pt[p].iommu && g && g >= d->gnode && g < d->gnode + d->ngnode)
+			owner[g - d->gnode] = p;
+	}
+	vs->norder = 0;
+	for (size_t g = 0; g < d->ngnode; g++) {
+		if (owner[g] == SIZE_MAX)
+			continue;
+		rc = check_master(d, &d->pt[owner[g]]);
 		if (rc)
 			return rc;
-		n += pt->host->niommu;
+		vs->order[vs->norder++] = owner[g];
+		n += d->pt[owner[g]].host->niommu;
 	}
 	if (n > (1ull << vs->fcfg.id_bits))
 		return dtg_error(d->ctx, DTG_ERANGE,
@@ -261,16 +279,15 @@ static int bind_masters(dtg_domain *d)
 	vs->nmap = n;
 	vs->map = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->map));
 	vs->first = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->first));
-	if (!vs->map || !vs->first)
+	vs->row_pt = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->row_pt));
+	if (!vs->map || !vs->first || !vs->row_pt)
 		return -DTG_ENOMEM;
 	vs->nfirst = n;
-	for (size_t p = 0; p < d->npt; p++) {
-		struct dtg_pt *pt = &d->pt[p];
+	for (size_t o = 0; o < vs->norder; o++) {
+		struct dtg_pt *pt = &d->pt[vs->order[o]];
 		const struct dtg_device *h = pt->host;
 		uint32_t *c;
 
-		if (!pt->iommu || !pt->gnode)
-			continue;
 		/* The guest's view: <65002 vSID>; the partial DT's is <0 pSID>. */
 		c = cells(d, 2 * h->niommu);
 		if (!c)
@@ -284,6 +301,7 @@ static int bind_masters(dtg_domain *d)
 			m->count = 1;
 			m->vid = (uint32_t)k;
 			vs->first[k] = true;
+			vs->row_pt[k] = vs->order[o];
 			c[2 * e] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
 			c[2 * e + 1] = cpu_to_fdt32((uint32_t)k);
 		}
@@ -310,6 +328,7 @@ int dtg_finalize_viommu(dtg_domain *d)
 		return 0;
 	vs->map = NULL;
 	vs->nmap = 0;
+	vs->norder = 0;
 	vs->fcfg = vs->cfg;
 	if (vs->fcfg.type != DTG_VIOMMU_NONE) {
 		bool arm = d->arch != DTG_ARCH_X86;
@@ -363,6 +382,11 @@ int dtg_finalize_viommu(dtg_domain *d)
 	return dtg_virtio_gnodes(d, d->rootnode, &d->nrootnode);
 }
 
+int dtg_viommu_row_device(const dtg_domain *d, size_t k)
+{
+	return d->vstate && k < d->vstate->nmap ? (int)d->vstate->row_pt[k] : -1;
+}
+
 size_t dtg_viommu_vsid_count(const dtg_domain *d)
 {
 	return d->vstate && d->vstate->fcfg.type == DTG_VIOMMU_SMMUV3 ?
@@ -393,14 +417,12 @@ int dtg_viommu_put_iommus(const dtg_domain *d, void *fdt, const char *bus,
 		return dtg_error(d->ctx, DTG_EINVAL, "%s: %s: libfdt: %s",
 				 d->name ? d->name : "domain", bus,
 				 fdt_strerror(bus_off));
-	for (size_t p = 0; p < d->npt; p++) {
-		const struct dtg_pt *pt = &d->pt[p];
+	for (size_t o = 0; o < vs->norder; o++) {
+		const struct dtg_pt *pt = &d->pt[vs->order[o]];
 		size_t ne;
 		fdt32_t c[2 * DTG_VSMMUV3_MAX_ENTRIES];
 		int off, r;
 
-		if (!pt->iommu || !pt->gnode)
-			continue;
 		ne = pt->host->niommu;   /* <= DTG_VSMMUV3_MAX_ENTRIES (check_master) */
 		for (size_t e = 0; e < ne; e++, k++) {
 			c[2 * e] = cpu_to_fdt32(vsid ? DTG_VSMMUV3_PHANDLE : 0);

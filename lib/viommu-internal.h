@@ -53,6 +53,8 @@ struct dtg_viommu_state {
 	struct dtg_vid_map *map;       /* the vID -> pID table */
 	bool *first;                   /* map[i] is the first of its physical IDs */
 	size_t nmap, nfirst;
+	size_t *row_pt;                /* map[i]'s device (pt index) */
+	size_t *order, norder;         /* vSMMUv3 masters, partial-DT order */
 	struct dtg_virtio_info *vinfo; /* nvirtio entries */
 };
 
@@ -63,6 +65,9 @@ int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
 
 /* iommus entries of one master the vSMMUv3 rewrite handles (stack buffer). */
 #define DTG_VSMMUV3_MAX_ENTRIES 64
+
+/* The device (pt index) of row k of the vSID table, or -1. */
+int dtg_viommu_row_device(const struct dtg_domain *d, size_t k);
 
 /* Number of vSMMUv3 iommus entries of a finalized domain (its vSID table). */
 size_t dtg_viommu_vsid_count(const struct dtg_domain *d);
