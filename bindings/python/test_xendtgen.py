@@ -178,3 +178,33 @@ def test_dom0less_two_guests_one_device_raises():
     with pytest.raises(xendtgen.DtgenError) as e:
         sys.finalize()
     assert "both claim" in str(e.value)
+
+
+JUNO_VSMMU = """name = "juno"
+viommu = "smmuv3"
+dt_passthrough = [ "path=/hdlcd@7ff50000,clock-rate=pxlclk:148500000", "path=/hdlcd@7ff60000,clock-rate=pxlclk:148500000" ]
+"""
+
+
+def test_vsmmu_series_vsids():
+    """A vSMMUv3 guest as the xen-devel series builds it: the plan ends with
+    alloc_vsid_range (first_psid = the host's stream ID, as libxl's
+    viommu_get_stream calls it), the partial DT keeps <0 pSID>, and the
+    guest DT takes the vSIDs Xen returned."""
+    h = host("juno-r2.dtb")
+    d = h.domain_from_config(JUNO_VSMMU, "juno.cfg")
+    ops = [op for op in d.plan() if op["op"] == "alloc_vsid_range"]
+    assert [(op["device"], op["first_psid"], op["nr_sids"], op["first_vsid"])
+            for op in ops] == [("/hdlcd@7ff50000", "0x0", 1, 0),
+                               ("/hdlcd@7ff60000", "0x0", 1, 1)]
+    partial = dtc(["-I", "dtb", "-O", "dts"], d.partial_dtb()).decode()
+    assert partial.count("iommus = <0x00 0x00>;") == 2
+    guest = dtc(["-I", "dtb", "-O", "dts"], d.guest_dtb()).decode()
+    assert "iommus = <0xfdea 0x01>;" in guest
+    guest = dtc(["-I", "dtb", "-O", "dts"], d.guest_dtb(vsids=[7, 9])).decode()
+    assert "iommus = <0xfdea 0x07>;" in guest
+    assert "iommus = <0xfdea 0x09>;" in guest
+    over = dtc(["-I", "dtb", "-O", "dts"], d.overlay_dtb(vsids=[7, 9])).decode()
+    assert "iommus = <0xfdea 0x09>;" in over
+    with pytest.raises(xendtgen.DtgenError):
+        d.guest_dtb(vsids=[7])
