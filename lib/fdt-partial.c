@@ -11,11 +11,18 @@
  *   xen,force-assign-without-iommu  when the device is not protected,
  *             or its IOMMU is disabled in the host DT (else Xen's
  *             assign step fails).
+ * With a vSMMUv3 (proposed series), a master's `iommus` is <0 pSID> per
+ * entry: libxl's viommu_get_stream and Xen's dom0less modify_pfdt_node
+ * read the second cell as the physical stream ID, allocate the vSID
+ * themselves and write <65002 vSID> into the guest's copy.  Neither needs
+ * the vSMMUv3 node in the partial DT (libxl's and Xen's make_vsmmuv3_node
+ * make it), so it is left out.
  */
 #include <libfdt.h>
 
 #include "fdt-internal.h"
 #include "copro-internal.h"
+#include "viommu-internal.h"
 
 struct partial_state {
 	const dtg_domain *d;
@@ -132,6 +139,8 @@ int dtg_fdt_partial(const dtg_domain *d, void *buf, size_t size,
 	r = dtg_fdt_emit(d, partial_tree, &st, "partial DT", buf, size,
 			 needed);
 	dtg_free(d->ctx, st.owner);
+	if (!r)
+		r = dtg_viommu_put_iommus(d, buf, "/passthrough", NULL, 0);
 	return r;
 }
 
@@ -150,5 +159,12 @@ int dtg_fdt_partial_alloc(const dtg_domain *d, void **out, size_t *size)
 		return r;
 	r = dtg_fdt_emit_alloc(d, partial_tree, &st, "partial DT", out, size);
 	dtg_free(d->ctx, st.owner);
+	if (!r) {
+		r = dtg_viommu_put_iommus(d, *out, "/passthrough", NULL, 0);
+		if (r) {
+			dtg_free(d->ctx, *out);
+			*out = NULL;
+		}
+	}
 	return r;
 }

@@ -15,6 +15,10 @@
  *                          (PT_IRQ_TYPE_SPI = 4), u.spi.spi u16 @8
  *   assign_device (37):    dev u32 @0 (XEN_DOMCTL_DEV_DT = 1), flags u32 @4,
  *                          u.dt.size u32 @8, u.dt.path handle u64 @16
+ *   viommu_alloc_vsid_range (91, PROPOSAL: the vSMMUv3 series' domctl.h):
+ *                          first_psid u32 @0, nr_sids u16 @4, pad u16 @6
+ *                          (Xen: -EINVAL unless 0), first_vsid u32 @8
+ *                          (OUT: written 0)
  * Interface versions 0x15 (Xen 4.17), 0x16 (4.18), 0x17 (4.19 to 4.21) and
  * 0x18 (4.22) changed only other ops (getdomaininfo in 0x16, dt_overlay in
  * 0x17, the Arm createdomain config in 0x18; the ops' structs, command
@@ -47,6 +51,8 @@ static uint32_t op_cmd(enum dtg_op_kind kind)
 	case DTG_OP_IRQ_PERMISSION:   return DTG_DOMCTL_IRQ_PERMISSION;
 	case DTG_OP_BIND_PT_IRQ:      return DTG_DOMCTL_BIND_PT_IRQ;
 	case DTG_OP_ASSIGN_DEVICE:    return DTG_DOMCTL_ASSIGN_DEVICE;
+	case DTG_OP_VIOMMU_ALLOC_VSID_RANGE:
+		return DTG_DOMCTL_VIOMMU_ALLOC_VSID_RANGE;
 	}
 	return 0;
 }
@@ -88,6 +94,10 @@ static int encode_op(void *opaque, size_t index, const struct dtg_op *op)
 		dtg_put_le32(p + U + 8, (uint32_t)strlen(op->u.assign.path));
 		dtg_put_le64(p + U + 16, e->handle_fn ?
 		      e->handle_fn(e->opaque, op->u.assign.path) : 0);
+		break;
+	case DTG_OP_VIOMMU_ALLOC_VSID_RANGE:
+		dtg_put_le32(p + U + 0, op->u.vsid.first_psid);
+		dtg_put_le16(p + U + 4, op->u.vsid.nr_sids);
 		break;
 	}
 	return 0;

@@ -45,6 +45,12 @@ static int text_op(void *opaque, size_t index, const struct dtg_op *op)
 	case DTG_OP_ASSIGN_DEVICE:
 		dtg_buf_printf(b, " path=%s\n", op->u.assign.path);
 		break;
+	case DTG_OP_VIOMMU_ALLOC_VSID_RANGE:
+		dtg_buf_printf(b, " first_psid=0x%" PRIx32 " nr_sids=%u"
+			       " first_vsid=%" PRIu32 " (proposed: vSMMUv3 series)\n",
+			       op->u.vsid.first_psid, op->u.vsid.nr_sids,
+			       op->u.vsid.first_vsid);
+		break;
 	}
 	return b->err;
 }
@@ -106,6 +112,14 @@ static int json_op(void *opaque, size_t index, const struct dtg_op *op)
 		dtg_buf_puts(b, ", \"path\": ");
 		json_string(b, op->u.assign.path);
 		dtg_buf_puts(b, "}");
+		break;
+	case DTG_OP_VIOMMU_ALLOC_VSID_RANGE:
+		/* first_vsid is Xen's output; this is the value it will return. */
+		dtg_buf_printf(b, ", \"first_psid\": \"0x%" PRIx32
+			       "\", \"nr_sids\": %u, \"first_vsid\": %" PRIu32
+			       ", \"proposal\": \"vSMMUv3 series\"}",
+			       op->u.vsid.first_psid, op->u.vsid.nr_sids,
+			       op->u.vsid.first_vsid);
 		break;
 	}
 	return b->err;

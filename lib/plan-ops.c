@@ -11,8 +11,14 @@
  *     virtual == physical, as libxl_arm.c's libxl__arch_domain_map_irq);
  *   assign_device (DT path) when the device is IOMMU-protected, last, as
  *     libxl assigns dtdevs after the memory and IRQ set-up.
+ * Then, for a vSMMUv3 guest (proposed series), alloc_vsid_range for each
+ * `iommus` entry of each master in partial-DT order, nr_sids = 1, as
+ * libxl's viommu_get_stream does while it builds the guest DT (after the
+ * devices are assigned); first_vsid is the vSID Xen will return
+ * (vsmmuv3_allocate_free_vid: first free from 0).
  */
 #include "plan-internal.h"
+#include "viommu-internal.h"
 
 static const char *const op_names[] = {
 	[DTG_OP_IOMEM_PERMISSION] = "iomem_permission",
@@ -20,6 +26,7 @@ static const char *const op_names[] = {
 	[DTG_OP_IRQ_PERMISSION] = "irq_permission",
 	[DTG_OP_BIND_PT_IRQ] = "bind_pt_irq",
 	[DTG_OP_ASSIGN_DEVICE] = "assign_device",
+	[DTG_OP_VIOMMU_ALLOC_VSID_RANGE] = "alloc_vsid_range",
 };
 
 const char *dtg_op_name(enum dtg_op_kind kind)
@@ -121,6 +128,29 @@ static int walk_device(struct walk *w, const struct dtg_pt *pt, int dev)
 	return 0;
 }
 
+/* The vSMMUv3 table's rows are the alloc_vsid_range calls, in order. */
+static int walk_vsids(struct walk *w, const dtg_domain *d)
+{
+	size_t n = dtg_domain_vid_count(d);
+	struct dtg_vid_map m;
+	struct dtg_op op;
+	int err;
+
+	for (size_t k = 0; k < n; k++) {
+		if ((err = dtg_domain_vid_map(d, k, &m)) < 0)
+			return err;
+		memset(&op, 0, sizeof(op));
+		op.kind = DTG_OP_VIOMMU_ALLOC_VSID_RANGE;
+		op.device = dtg_viommu_row_device(d, k);
+		op.u.vsid.first_psid = m.pid;
+		op.u.vsid.nr_sids = 1;
+		op.u.vsid.first_vsid = m.vid;
+		if ((err = emit(w, &op)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 int dtg_plan_walk(const dtg_domain *d, const char *what,
 		  dtg_plan_visit_fn fn, void *opaque, size_t *count)
 {
@@ -134,6 +164,8 @@ int dtg_plan_walk(const dtg_domain *d, const char *what,
 	for (size_t i = 0; i < d->npt; i++)
 		if ((err = walk_device(&w, &d->pt[i], (int)i)) < 0)
 			return err;
+	if ((err = walk_vsids(&w, d)) < 0)
+		return err;
 	if (count)
 		*count = w.n;
 	return 0;

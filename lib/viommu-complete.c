@@ -6,10 +6,17 @@
  * copies the host node with its `iommus` into the partial DT, replacing
  * the SMMU phandle with 0 (or keeping the host phandle), and the tools do
  * the rest.  We find each node's host device (xen,path, else the physical
- * address of xen,reg, else reg translated through /passthrough's ranges),
- * fill in what is missing, allocate vIDs on one vIOMMU and point every
- * iommus entry at it.  Edits are planned first and applied to a copy, so
- * nothing is produced unless every node succeeded.
+ * address of xen,reg, else reg translated through /passthrough's ranges)
+ * and fill in what is missing.  The `iommus` stay physical: the vSMMUv3
+ * series' consumers (libxl viommu_get_stream, Xen dom0less
+ * modify_pfdt_node) read the second cell of each <phandle ID> pair as the
+ * pSID and allocate the vSID themselves (vsmmuv3_allocate_free_vid), so
+ * each entry is normalised to <0 pSID> (the seed thread's form) and no
+ * vSMMUv3 node is added (libxl's and Xen's make_vsmmuv3_node make it).
+ * A device whose interrupts do not end at the GIC is refused, as
+ * dtg_domain_finalize() refuses it: Xen cannot route them.  Edits are
+ * planned first and applied to a copy, so nothing is produced unless
+ * every node succeeded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +37,7 @@ struct cnode {
 	size_t nreg;           /* xen,reg triplets to write (0: keep) */
 	uint64_t xreg[MAX_ENTRIES][3];
 	size_t niommu;         /* iommus entries to rewrite (0: keep) */
-	int row[MAX_ENTRIES];  /* binder row of each entry */
+	uint32_t psid[MAX_ENTRIES];  /* each entry's physical stream ID */
 };
 
 struct complete {
@@ -40,7 +47,6 @@ struct complete {
 	const char *name;
 	uint32_t pac, psc;     /* /passthrough #address-cells / #size-cells */
 	int pt;                /* /passthrough offset */
-	dtg_vbind *b;
 	struct cnode *node;
 	size_t nnode, cnode;
 	/* host MMIO index: first reg address of every host device */
@@ -248,78 +254,79 @@ static int plan_xen_reg(struct complete *c, int off, struct cnode *n)
 	return 0;
 }
 
-/* Plan the iommus rewrite: each entry's IDs become a vID on the vIOMMU. */
+/*
+ * Plan the iommus normalisation: each entry, <0 or host phandle, pSID>,
+ * must name one of the host device's stream IDs on an IOMMU with
+ * #iommu-cells = <1> (the series reads pairs: proplen / 8).
+ */
 static int plan_iommus(struct complete *c, int off, struct cnode *n)
 {
 	int len;
 	const uint8_t *p = fdt_getprop(c->fdt, off, "iommus", &len);
 	const struct dtg_device *h = n->host;
-	size_t pos = 0, k = 0;
+	size_t k = 0;
 
 	if (!p)
 		return 0;
-	if (len % 4)
+	if (len % 8)
 		return dtg_error(c->ctx, DTG_ECELLS,
-				 "%s: %s: iommus: %d bytes is not whole cells",
+				 "%s: %s: iommus: %d bytes is not <phandle stream-ID> pairs, which the vSMMUv3 series reads (viommu_get_stream, modify_pfdt_node)",
 				 c->name, n->path, len);
 	if (!has_iommu(h))
 		return dtg_error(c->ctx, DTG_EUNSUPPORTED,
 				 "%s: %s: iommus: host device %s is not behind an IOMMU, so it cannot be bound to a vIOMMU",
 				 c->name, n->path, h->path);
-	while (pos < (size_t)len / 4) {
-		uint32_t ph = dtg_be32(p + 4 * pos), id;
+	for (size_t pos = 0; pos < (size_t)len / 4; pos += 2, k++) {
+		uint32_t ph = dtg_be32(p + 4 * pos), id = dtg_be32(p + 4 * pos + 4);
 		const struct dtg_iommu_ref *ref = NULL;
-		int64_t vid = DTG_VID_AUTO;
-		uint32_t ncells;
-		int row;
 
 		if (k >= MAX_ENTRIES || k >= h->niommu)
 			return dtg_error(c->ctx, DTG_ECELLS,
 					 "%s: %s: iommus: more entries than the host's %zu for %s",
 					 c->name, n->path, h->niommu, h->path);
-		if (ph == DTG_VSMMUV3_PHANDLE) {
-			/* Already pointing at the vIOMMU: the cell is the user's vID. */
-			ref = &h->iommu[k];
-			ncells = 1;
-			if (pos + 2 > (size_t)len / 4)
-				return dtg_error(c->ctx, DTG_ECELLS,
-						 "%s: %s: iommus: entry %zu: <65002> needs one vID cell",
-						 c->name, n->path, k);
-			vid = dtg_be32(p + 4 * (pos + 1));
-			id = ref->ids[0];
-		} else {
-			/* 0 or a host phandle, then the host's IDs: find that entry. */
-			ncells = 0;
-			if (pos + 1 < (size_t)len / 4)
-				id = dtg_be32(p + 4 * (pos + 1));
-			else
-				return dtg_error(c->ctx, DTG_ECELLS,
-						 "%s: %s: iommus: entry %zu: phandle without an ID",
-						 c->name, n->path, k);
-			for (size_t i = 0; i < h->niommu; i++)
-				if (h->iommu[i].ncells && h->iommu[i].ids[0] == id &&
-				    (ph == 0 || ph == h->iommu[i].phandle)) {
-					ref = &h->iommu[i];
-					break;
-				}
-			if (!ref)
-				return dtg_error(c->ctx, DTG_ENOTFOUND,
-						 "%s: %s: iommus: entry %zu: ID 0x%x is not one of host %s's master IDs",
-						 c->name, n->path, k, id, h->path);
-			ncells = ref->ncells;
-			if (pos + 1 + ncells > (size_t)len / 4)
-				return dtg_error(c->ctx, DTG_ECELLS,
-						 "%s: %s: iommus: entry %zu: %s needs %u cells",
-						 c->name, n->path, k, ref->iommu, ncells);
-		}
-		row = dtg_vbind_add(c->b, n->path, ref->iommu, id, 1,
-				    ref->ncells >= 2 ? ref->ids[1] : 0, vid);
-		if (row < 0)
-			return row;
-		n->row[k++] = row;
-		pos += 1 + ncells;
+		if (ph == DTG_VSMMUV3_PHANDLE)
+			return dtg_error(c->ctx, DTG_EINVAL,
+					 "%s: %s: iommus: entry %zu: <%u 0x%x> names a vSID, but the vSMMUv3 series reads this cell as the physical stream ID and allocates the vSID itself; write <0 pSID> with the host's stream ID",
+					 c->name, n->path, k, ph, id);
+		for (size_t i = 0; i < h->niommu; i++)
+			if (h->iommu[i].ncells && h->iommu[i].ids[0] == id &&
+			    (ph == 0 || ph == h->iommu[i].phandle)) {
+				ref = &h->iommu[i];
+				break;
+			}
+		if (!ref)
+			return dtg_error(c->ctx, DTG_ENOTFOUND,
+					 "%s: %s: iommus: entry %zu: ID 0x%x is not one of host %s's master IDs",
+					 c->name, n->path, k, id, h->path);
+		if (ref->ncells != 1)
+			return dtg_error(c->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: iommus: entry %zu: %s has #iommu-cells = <%u>; the vSMMUv3 series reads <phandle stream-ID> pairs",
+					 c->name, n->path, k, ref->iommu, ref->ncells);
+		n->psid[k] = id;
 	}
 	n->niommu = k;
+	return 0;
+}
+
+/* Refuse a device Xen cannot route interrupts for (finalize-irq.c's rule). */
+static int check_irqs(struct complete *c, const struct cnode *n)
+{
+	const struct dtg_device *h = n->host;
+
+	for (size_t i = 0; i < h->nirq; i++) {
+		const struct dtg_irq *q = &h->irq[i];
+
+		if (q->kind == DTG_IRQ_PPI)
+			return dtg_error(c->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: host %s: interrupt %d is PPI %u (INTID %u), private to a CPU: Xen passes only SPIs through",
+					 c->name, n->path, h->path, q->index,
+					 q->intid - 16, q->intid);
+		if (q->kind != DTG_IRQ_SPI && q->kind != DTG_IRQ_ESPI)
+			return dtg_error(c->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: host %s: interrupt %d ends at %s, which is not the GIC: Xen cannot route it",
+					 c->name, n->path, h->path, q->index,
+					 q->controller ? q->controller : "(unknown controller)");
+	}
 	return 0;
 }
 
@@ -344,6 +351,8 @@ static int plan_node(struct complete *c, int off)
 	if (!n->path)
 		return -DTG_ENOMEM;
 	err = match_host(c, off, path, &n->host);
+	if (!err)
+		err = check_irqs(c, n);
 	if (err)
 		return err;
 	if (!fdt_getprop(c->fdt, off, "xen,path", NULL) &&
@@ -381,47 +390,9 @@ static void put_cells(uint8_t *p, uint64_t v, uint32_t n)
 	}
 }
 
-/* Add the vIOMMU node at the root unless the user already has 65002. */
-static int add_vsmmu_node(struct complete *c, void *fdt)
-{
-	uint8_t reg[16], irq[12], cell[4];
-	uint32_t ac = (uint32_t)fdt_address_cells(fdt, 0);
-	uint32_t sc = (uint32_t)fdt_size_cells(fdt, 0);
-	int off, r = 0;
-
-	if (fdt_node_offset_by_phandle(fdt, DTG_VSMMUV3_PHANDLE) >= 0)
-		return 0;
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return dtg_error(c->ctx, DTG_ECELLS,
-				 "%s: /: #address-cells %u / #size-cells %u cannot hold the vSMMUv3's reg",
-				 c->name, ac, sc);
-	off = fdt_add_subnode(fdt, 0, "iommu@4040000");
-	if (off < 0)
-		return off == -FDT_ERR_NOSPACE ? -DTG_ENOSPACE :
-		       dtg_error(c->ctx, DTG_EINVAL, "%s: /iommu@4040000: %s",
-				 c->name, fdt_strerror(off));
-	put_cells(reg, DTG_VSMMUV3_BASE, ac);
-	put_cells(reg + 4 * ac, DTG_VSMMUV3_SIZE, sc);
-	put_cells(irq, 0, 1);                         /* SPI */
-	put_cells(irq + 4, DTG_VSMMUV3_SPI - 32, 1);  /* INTID 33: cell 1 */
-	put_cells(irq + 8, 4, 1);                     /* level-high */
-	/* libfdt inserts each new property first: write them in reverse. */
-	put_cells(cell, DTG_VSMMUV3_PHANDLE, 1);
-	r |= fdt_setprop(fdt, off, "phandle", cell, 4);
-	r |= fdt_setprop_u32(fdt, off, "#iommu-cells", 1);
-	r |= fdt_setprop_string(fdt, off, "interrupt-names", "combined");
-	r |= fdt_setprop(fdt, off, "interrupts", irq, sizeof(irq));
-	r |= fdt_setprop_u32(fdt, off, "interrupt-parent", 65000);
-	r |= fdt_setprop(fdt, off, "reg", reg, 4 * (ac + sc));
-	r |= fdt_setprop_string(fdt, off, "compatible", "arm,smmu-v3");
-	return r ? -DTG_ENOSPACE : 0;
-}
-
 /* Apply every planned edit to a copy of size `size`. */
 static int apply(struct complete *c, void *fdt)
 {
-	bool any_iommus = false;
-
 	for (size_t i = 0; i < c->nnode; i++) {
 		struct cnode *n = &c->node[i];
 		int off = fdt_path_offset(fdt, n->path), r = 0;
@@ -449,19 +420,15 @@ static int apply(struct complete *c, void *fdt)
 			uint8_t buf[MAX_ENTRIES * 8];
 
 			for (size_t k = 0; k < n->niommu; k++) {
-				struct dtg_vid_map m;
-
-				dtg_vbind_get(c->b, (size_t)n->row[k], &m);
-				put_cells(buf + 8 * k, DTG_VSMMUV3_PHANDLE, 1);
-				put_cells(buf + 8 * k + 4, m.vid, 1);
+				put_cells(buf + 8 * k, 0, 1);
+				put_cells(buf + 8 * k + 4, n->psid[k], 1);
 			}
 			r |= fdt_setprop(fdt, off, "iommus", buf, (int)(8 * n->niommu));
-			any_iommus = true;
 		}
 		if (r)
 			return r == -FDT_ERR_NOSPACE || r < 0 ? -DTG_ENOSPACE : -DTG_EINVAL;
 	}
-	return any_iommus ? add_vsmmu_node(c, fdt) : 0;
+	return 0;
 }
 
 int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
@@ -470,7 +437,6 @@ int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
 			 void **out, size_t *out_size)
 {
 	struct complete c;
-	unsigned bits;
 	int err, off;
 	void *buf = NULL;
 	size_t cap;
@@ -479,7 +445,6 @@ int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
 		return -DTG_EINVAL;
 	if (!name)
 		name = "partial.dtb";
-	bits = opts && opts->id_bits ? opts->id_bits : DTG_VSMMUV3_ID_BITS;
 	if (opts && opts->viommu != DTG_VIOMMU_NONE && opts->viommu != DTG_VIOMMU_SMMUV3)
 		return dtg_error(ctx, DTG_EUNSUPPORTED,
 				 "%s: only a smmuv3 vIOMMU can be added to an Arm partial DT",
@@ -501,17 +466,11 @@ int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
 		return dtg_error(ctx, DTG_ECELLS,
 				 "%s: /passthrough: #address-cells/#size-cells must be 1 or 2",
 				 name);
-	err = dtg_vbind_new(ctx, name, bits, &c.b);
-	if (err)
-		return err;
 	fdt_for_each_subnode(off, partial, c.pt) {
 		err = plan_node(&c, off);
 		if (err)
 			goto out;
 	}
-	err = dtg_vbind_allocate(c.b);
-	if (err)
-		goto out;
 	for (cap = size + 1024 + c.nnode * 256; ; cap *= 2) {
 		dtg_free(ctx, buf);
 		buf = dtg_alloc(ctx, cap);
@@ -541,6 +500,5 @@ out:
 	}
 	dtg_free(ctx, c.node);
 	dtg_free(ctx, c.idx);
-	dtg_vbind_free(c.b);
 	return err;
 }

@@ -8,6 +8,7 @@
  * Called from dtg_domain_finalize() after the guest nodes exist
  * (dtg_finalize_viommu); everything it decides goes to the domain arena.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -151,62 +152,6 @@ static uint32_t *cells(dtg_domain *d, size_t n)
 	return dtg_arena_alloc(&d->arena, n ? n * 4 : 4);
 }
 
-/* iommus = <65002 vID>... and iommu-map = <rid 65002 vID len>... of one device. */
-static int rewrite_master(dtg_domain *d, dtg_vbind *b, struct dtg_pt *pt)
-{
-	const struct dtg_device *h = pt->host;
-	uint32_t *c;
-
-	if (!pt->gnode)
-		return 0;
-	if (h->niommu) {
-		c = cells(d, 2 * h->niommu);
-		if (!c)
-			return -DTG_ENOMEM;
-		for (size_t k = 0; k < h->niommu; k++) {
-			int64_t v = dtg_vbind_lookup(b, pt->host_path, h->iommu[k].iommu,
-						     h->iommu[k].ids[0]);
-			if (v < 0)
-				return dtg_error(d->ctx, DTG_EINVAL,
-						 "%s: %s: iommus: entry %zu lost its vID",
-						 dtg_host_name(d->host), pt->host_path, k);
-			c[2 * k] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
-			c[2 * k + 1] = cpu_to_fdt32((uint32_t)v);
-		}
-		if (gnode_set(d, pt->gnode, "iommus", c, (uint32_t)(8 * h->niommu)))
-			return -DTG_ENOMEM;
-		dtg_log(d->ctx, DTG_LOG_NOTICE,
-			"%s: %s: iommus: rewritten to <%u vID> for the guest's vSMMUv3 (instead of the dropped host reference)",
-			dtg_host_name(d->host), pt->host_path, DTG_VSMMUV3_PHANDLE);
-	}
-	if (h->niommu_map) {
-		size_t n = 0;
-
-		c = cells(d, 4 * h->niommu_map);
-		if (!c)
-			return -DTG_ENOMEM;
-		for (size_t k = 0; k < h->niommu_map; k++) {
-			const struct dtg_iommu_map *m = &h->iommu_map[k];
-			int64_t v;
-
-			if (!m->length)
-				continue;
-			v = dtg_vbind_lookup(b, pt->host_path, m->iommu, m->iommu_base);
-			if (v < 0)
-				return dtg_error(d->ctx, DTG_EINVAL,
-						 "%s: %s: iommu-map: entry %zu lost its vID",
-						 dtg_host_name(d->host), pt->host_path, k);
-			c[n++] = cpu_to_fdt32(m->rid_base);
-			c[n++] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
-			c[n++] = cpu_to_fdt32((uint32_t)v);
-			c[n++] = cpu_to_fdt32(m->length);
-		}
-		if (gnode_set(d, pt->gnode, "iommu-map", c, (uint32_t)(4 * n)))
-			return -DTG_ENOMEM;
-	}
-	return 0;
-}
-
 /* The guest's vSMMUv3 node (libxl's make_vsmmuv3_node of the series). */
 static int vsmmu_gnode(dtg_domain *d, struct dtg_gnode *g)
 {
@@ -244,62 +189,130 @@ static int vsmmu_gnode(dtg_domain *d, struct dtg_gnode *g)
 	return 0;
 }
 
+/*
+ * The vSIDs exactly as the vSMMUv3 series allocates them (xen-devel
+ * 2026, "vIOMMU vSID->pSID mapping layer"): its consumers of a partial DT,
+ * libxl's viommu_modify_partial_fdt/viommu_get_stream and Xen's dom0less
+ * modify_pfdt_node, walk the /passthrough nodes in partial-DT order and,
+ * for each <phandle pSID> pair of a node's `iommus` (proplen / 8 pairs),
+ * take the first free vSID from 0 (vsmmuv3_allocate_free_vid), one per
+ * entry: the same pSID on two host SMMUs, or twice on one, gets two
+ * vSIDs.  A fresh domain has none allocated, so entry k of the walk gets
+ * vSID k.  The rows are that walk; each is one alloc_vsid_range call.
+ */
+static int check_master(dtg_domain *d, const struct dtg_pt *pt)
+{
+	const struct dtg_device *h = pt->host;
+	const char *hname = dtg_host_name(d->host);
+
+	if (h->niommu_map)
+		return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: iommu-map: the vSMMUv3 series virtualizes only the `iommus` of /passthrough nodes (libxl viommu_get_stream, Xen modify_pfdt_node); a PCI host bridge's iommu-map would reach the guest with physical IDs",
+				 hname, pt->host_path);
+	if (!h->niommu)
+		return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: iommus: bound to the vSMMUv3 but the host DT gives it no stream ID",
+				 hname, pt->host_path);
+	if (h->niommu > DTG_VSMMUV3_MAX_ENTRIES)
+		return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: iommus: %zu entries, more than libdtgen's %d per master",
+				 hname, pt->host_path, h->niommu, DTG_VSMMUV3_MAX_ENTRIES);
+	for (size_t k = 0; k < h->niommu; k++)
+		if (h->iommu[k].ncells != 1)
+			return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: iommus: entry %zu has %u ID cells at %s; the vSMMUv3 series reads <phandle stream-ID> pairs (#iommu-cells = <1>)",
+					 hname, pt->host_path, k, h->iommu[k].ncells,
+					 h->iommu[k].iommu);
+	return 0;
+}
+
 static int bind_masters(dtg_domain *d)
 {
 	struct dtg_viommu_state *vs = d->vstate;
 	const char *hname = dtg_host_name(d->host);
-	dtg_vbind *b = NULL;
+	size_t n = 0, k = 0, *owner;
 	int rc;
 
-	rc = dtg_vbind_new(d->ctx, hname, vs->fcfg.id_bits, &b);
-	if (rc)
-		return rc;
-	for (size_t p = 0; p < d->npt && !rc; p++) {
+	for (size_t p = 0; p < d->npt; p++) {
 		struct dtg_pt *pt = &d->pt[p];
 		const struct dtg_pt_vids *pv = p < vs->nptv ? &vs->ptv[p] : NULL;
-		bool asked = pv && pv->set;
 
 		if (!pt->iommu) {
-			if (asked)
-				rc = dtg_error(d->ctx, DTG_EUNSUPPORTED,
-					       "%s: %s: iommus: bound to the vIOMMU but not IOMMU-protected on the host (an Arm vIOMMU only translates for masters behind a host SMMU)",
-					       hname, pt->host_path);
+			if (pv && pv->set)
+				return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+						 "%s: %s: iommus: bound to the vIOMMU but not IOMMU-protected on the host (an Arm vIOMMU only translates for masters behind a host SMMU)",
+						 hname, pt->host_path);
 			continue;
 		}
-		{
-			/* The binder names masters by their description path. */
-			struct dtg_device tmp = *pt->host;
+		if (pv && pv->set && pv->nvid)
+			return dtg_error(d->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: iommus: vIDs cannot be chosen: with the vSMMUv3 series Xen allocates each vSID itself (vsmmuv3_allocate_free_vid, first free from 0)",
+					 hname, pt->host_path);
+	}
+	/* Partial-DT order: the masters among /passthrough's children. */
+	owner = dtg_arena_alloc(&d->arena, (d->ngnode ? d->ngnode : 1) * sizeof(*owner));
+	vs->order = dtg_arena_alloc(&d->arena, (d->npt ? d->npt : 1) * sizeof(*vs->order));
+	if (!owner || !vs->order)
+		return -DTG_ENOMEM;
+	for (size_t g = 0; g < d->ngnode; g++)
+		owner[g] = SIZE_MAX;
+	for (size_t p = 0; p < d->npt; p++) {
+		const struct dtg_gnode *g = d->pt[p].gnode;
 
-			tmp.path = pt->host_path;
-			rc = dtg_vbind_add_device(b, &tmp, asked ? pv->vid : NULL,
-						  asked ? pv->nvid : 0);
-			if (rc > 0)
-				rc = 0;
+		if (d->pt[p].iommu && g && g >= d->gnode && g < d->gnode + d->ngnode)
+			owner[g - d->gnode] = p;
+	}
+	vs->norder = 0;
+	for (size_t g = 0; g < d->ngnode; g++) {
+		if (owner[g] == SIZE_MAX)
+			continue;
+		rc = check_master(d, &d->pt[owner[g]]);
+		if (rc)
+			return rc;
+		vs->order[vs->norder++] = owner[g];
+		n += d->pt[owner[g]].host->niommu;
+	}
+	if (n > (1ull << vs->fcfg.id_bits))
+		return dtg_error(d->ctx, DTG_ERANGE,
+				 "%s: viommu: %zu stream IDs, more than the %u-bit vSID space holds",
+				 hname, n, vs->fcfg.id_bits);
+	vs->nmap = n;
+	vs->map = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->map));
+	vs->first = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->first));
+	vs->row_pt = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->row_pt));
+	if (!vs->map || !vs->first || !vs->row_pt)
+		return -DTG_ENOMEM;
+	vs->nfirst = n;
+	for (size_t o = 0; o < vs->norder; o++) {
+		struct dtg_pt *pt = &d->pt[vs->order[o]];
+		const struct dtg_device *h = pt->host;
+		uint32_t *c;
+
+		/* The guest's view: <65002 vSID>; the partial DT's is <0 pSID>. */
+		c = cells(d, 2 * h->niommu);
+		if (!c)
+			return -DTG_ENOMEM;
+		for (size_t e = 0; e < h->niommu; e++, k++) {
+			struct dtg_vid_map *m = &vs->map[k];
+
+			m->master = pt->host_path;
+			m->piommu = h->iommu[e].iommu;
+			m->pid = h->iommu[e].ids[0];
+			m->count = 1;
+			m->vid = (uint32_t)k;
+			vs->first[k] = true;
+			vs->row_pt[k] = vs->order[o];
+			c[2 * e] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
+			c[2 * e + 1] = cpu_to_fdt32((uint32_t)k);
 		}
+		if (gnode_set(d, pt->gnode, "iommus", c, (uint32_t)(8 * h->niommu)))
+			return -DTG_ENOMEM;
+		dtg_log(d->ctx, DTG_LOG_NOTICE,
+			"%s: %s: iommus: <0 pSID> in the partial DT, <%u vSID> in the guest's view (vSIDs %zu..%zu, as Xen's vsmmuv3_allocate_free_vid will give them)",
+			hname, pt->host_path, DTG_VSMMUV3_PHANDLE,
+			k - h->niommu, k - 1);
 	}
-	if (!rc)
-		rc = dtg_vbind_allocate(b);
-	if (!rc) {
-		vs->nmap = dtg_vbind_count(b);
-		vs->map = dtg_arena_alloc(&d->arena, (vs->nmap ? vs->nmap : 1) *
-					  sizeof(*vs->map));
-		if (!vs->map)
-			rc = -DTG_ENOMEM;
-		for (size_t i = 0; !rc && i < vs->nmap; i++)
-			dtg_vbind_get(b, i, &vs->map[i]);
-		vs->nfirst = 0;
-		vs->first = dtg_arena_alloc(&d->arena, (vs->nmap ? vs->nmap : 1) *
-					    sizeof(*vs->first));
-		if (!vs->first)
-			rc = -DTG_ENOMEM;
-		for (size_t i = 0; !rc && i < vs->nmap; i++)
-			vs->first[i] = dtg_vbind_row_is_first(b, i);
-	}
-	for (size_t p = 0; p < d->npt && !rc; p++)
-		if (d->pt[p].iommu)
-			rc = rewrite_master(d, b, &d->pt[p]);
-	dtg_vbind_free(b);
-	return rc;
+	return 0;
 }
 
 int dtg_finalize_viommu(dtg_domain *d)
@@ -315,6 +328,7 @@ int dtg_finalize_viommu(dtg_domain *d)
 		return 0;
 	vs->map = NULL;
 	vs->nmap = 0;
+	vs->norder = 0;
 	vs->fcfg = vs->cfg;
 	if (vs->fcfg.type != DTG_VIOMMU_NONE) {
 		bool arm = d->arch != DTG_ARCH_X86;
@@ -335,6 +349,17 @@ int dtg_finalize_viommu(dtg_domain *d)
 						 hname, d->pt[p].host_path);
 	}
 	if (vs->fcfg.type == DTG_VIOMMU_SMMUV3) {
+		/*
+		 * The vSMMUv3's own SPI: libxl__arch_domain_prepare_config fails
+		 * the create ("Physical IRQ %u conflicting with vSMMUv3 SPI") and
+		 * Xen's vsmmuv3_init_single reserves it in the vGIC.
+		 */
+		for (size_t p = 0; p < d->npt; p++)
+			for (size_t j = 0; j < d->pt[p].nirq; j++)
+				if (d->pt[p].irq[j].intid == DTG_VSMMUV3_SPI)
+					return dtg_error(d->ctx, DTG_EOVERLAP,
+							 "%s: %s: interrupts: INTID %u is the vSMMUv3's SPI (GUEST_VSMMU_SPI in the series); libxl refuses a passed-through IRQ there",
+							 hname, d->pt[p].host_path, DTG_VSMMUV3_SPI);
 		rc = bind_masters(d);
 		if (rc)
 			return rc;
@@ -355,6 +380,64 @@ int dtg_finalize_viommu(dtg_domain *d)
 			return rc;
 	}
 	return dtg_virtio_gnodes(d, d->rootnode, &d->nrootnode);
+}
+
+int dtg_viommu_row_device(const dtg_domain *d, size_t k)
+{
+	return d->vstate && k < d->vstate->nmap ? (int)d->vstate->row_pt[k] : -1;
+}
+
+size_t dtg_viommu_vsid_count(const dtg_domain *d)
+{
+	return d->vstate && d->vstate->fcfg.type == DTG_VIOMMU_SMMUV3 ?
+	       d->vstate->nmap : 0;
+}
+
+int dtg_viommu_put_iommus(const dtg_domain *d, void *fdt, const char *bus,
+			  const uint32_t *vsid, size_t nvsid)
+{
+	const struct dtg_viommu_state *vs = d->vstate;
+	size_t k = 0;
+	int bus_off;
+
+	if (!dtg_viommu_vsid_count(d))
+		return 0;
+	if (vsid && nvsid != vs->nmap)
+		return dtg_error(d->ctx, DTG_EINVAL,
+				 "%s: vSIDs: %zu given, the guest's masters have %zu iommus entries",
+				 d->name ? d->name : "domain", nvsid, vs->nmap);
+	for (size_t i = 0; vsid && i < nvsid; i++)
+		for (size_t j = 0; j < i; j++)
+			if (vsid[i] == vsid[j])
+				return dtg_error(d->ctx, DTG_EDUPLICATE,
+						 "%s: vSIDs: %u given for entries %zu and %zu; Xen maps each vSID to one stream",
+						 d->name ? d->name : "domain", vsid[i], j, i);
+	bus_off = fdt_path_offset(fdt, bus);
+	if (bus_off < 0)
+		return dtg_error(d->ctx, DTG_EINVAL, "%s: %s: libfdt: %s",
+				 d->name ? d->name : "domain", bus,
+				 fdt_strerror(bus_off));
+	for (size_t o = 0; o < vs->norder; o++) {
+		const struct dtg_pt *pt = &d->pt[vs->order[o]];
+		size_t ne;
+		fdt32_t c[2 * DTG_VSMMUV3_MAX_ENTRIES];
+		int off, r;
+
+		ne = pt->host->niommu;   /* <= DTG_VSMMUV3_MAX_ENTRIES (check_master) */
+		for (size_t e = 0; e < ne; e++, k++) {
+			c[2 * e] = cpu_to_fdt32(vsid ? DTG_VSMMUV3_PHANDLE : 0);
+			c[2 * e + 1] = cpu_to_fdt32(vsid ? vsid[k] : vs->map[k].pid);
+		}
+		off = fdt_subnode_offset(fdt, bus_off, pt->gnode->name);
+		r = off < 0 ? off :
+		    fdt_setprop_inplace(fdt, off, "iommus", c, (int)(8 * ne));
+		if (r)
+			return dtg_error(d->ctx, DTG_EINVAL,
+					 "%s: %s/%s: iommus: libfdt: %s",
+					 d->name ? d->name : "domain", bus,
+					 pt->gnode->name, fdt_strerror(r));
+	}
+	return 0;
 }
 
 int dtg_viommu_plan(const dtg_domain *d, enum dtg_viommu_abi abi,

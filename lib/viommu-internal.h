@@ -55,6 +55,8 @@ struct dtg_viommu_state {
 	struct dtg_vid_map *map;       /* the vID -> pID table */
 	bool *first;                   /* map[i] is the first of its physical IDs */
 	size_t nmap, nfirst;
+	size_t *row_pt;                /* map[i]'s device (pt index) */
+	size_t *order, norder;         /* vSMMUv3 masters, partial-DT order */
 	struct dtg_virtio_info *vinfo; /* nvirtio entries */
 };
 
@@ -65,6 +67,25 @@ int dtg_finalize_virtio(struct dtg_domain *d, size_t *nroot);
 int dtg_dom0less_refuse_virtio(dtg_ctx *ctx, const struct dtg_domain *d);
 /* Append the xen,grant-dma and virtio@... nodes at nodes[*n]. */
 int dtg_virtio_gnodes(struct dtg_domain *d, struct dtg_gnode *nodes, size_t *n);
+
+/* iommus entries of one master the vSMMUv3 rewrite handles (stack buffer). */
+#define DTG_VSMMUV3_MAX_ENTRIES 64
+
+/* The device (pt index) of row k of the vSID table, or -1. */
+int dtg_viommu_row_device(const struct dtg_domain *d, size_t k);
+
+/* Number of vSMMUv3 iommus entries of a finalized domain (its vSID table). */
+size_t dtg_viommu_vsid_count(const struct dtg_domain *d);
+
+/*
+ * Set, in place, the `iommus` of each vSMMUv3 master under the node at
+ * path bus of the finished tree fdt: <0 pSID> per entry (the partial DT
+ * the series' consumers read) when vsid is NULL, else <65002 vsid[k]>
+ * (the guest's view; nvsid entries, one per entry in partial-DT order,
+ * distinct).  Returns 0, a negative libfdt error or a DTG error.
+ */
+int dtg_viommu_put_iommus(const struct dtg_domain *d, void *fdt,
+			  const char *bus, const uint32_t *vsid, size_t nvsid);
 
 /* ---- xl.cfg (viommu-config.c) ---- */
 

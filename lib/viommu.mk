@@ -7,6 +7,7 @@ lib_libdtgen_core_la_SOURCES += \
 	%reldir%/viommu-abi.c \
 	%reldir%/viommu-complete.c \
 	%reldir%/viommu-domain.c \
+	%reldir%/viommu-fdt.c \
 	%reldir%/virtio-mmio.c \
 	%reldir%/viommu-config.c
 xendtgeninclude_HEADERS += include/xendtgen/viommu.h

@@ -36,3 +36,13 @@ tests_check_virtio_libxl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_virtio_libxl_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/libxl/libxl_arm-virtio-4.17.inc \
 	tests/libxl/libxl_arm-virtio-4.18.inc
+
+# vSMMUv3 as the xen-devel series builds it (Juno, D05)
+check_PROGRAMS += tests/check_vsmmu_series
+TESTS += tests/check_vsmmu_series
+tests_check_vsmmu_series_SOURCES = tests/check_vsmmu_series.c
+tests_check_vsmmu_series_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_vsmmu_series_LDADD = $(TEST_LDADD)
+
+TESTS += tests/vsmmu-series-cli.sh
+EXTRA_DIST += tests/vsmmu-series-cli.sh

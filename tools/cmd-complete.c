@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tools/cmd-complete.c - `dtgen complete HOST.dtb PARTIAL.dtb -o OUT.dtb
- * [--viommu smmuv3] [--id-bits N]`: complete a hand-written partial DT
+ * [--viommu smmuv3] [--id-bits N]` (--id-bits: accepted, unused since Xen
+ * chooses the vSIDs): complete a hand-written partial DT
  * for a vIOMMU guest (dtg_partial_complete).  The output is written only
  * when everything succeeded, atomically.
  */

@@ -122,20 +122,21 @@ def dtc(args, data):
 
 def test_complete_partial_seed_workflow():
     """A Lopper-style hand-written partial DT for the ZCU102 GEM with
-    iommus = <0 0x877> comes back complete and valid for Xen."""
+    iommus = <0 0x877> comes back complete and valid for Xen.  The pSID
+    stays: the vSMMUv3 series' libxl viommu_get_stream and Xen dom0less
+    modify_pfdt_node read it as the physical stream ID and allocate the
+    vSID themselves, and they add the vSMMUv3 node (make_vsmmuv3_node)."""
     h = host("zynqmp-zcu102-rev1.0.dtb")
     seed = dtc(["-q", "-I", "dts", "-O", "dtb"], GEM_SEED.encode())
     out = xendtgen.complete_partial(h, seed, "gem.dtb")
     assert fdt_magic_ok(out)
-    # The one finding is true: the vSMMU node's phandle 0xfdea makes Xen
-    # 4.22's dom0less builder panic (domain_handle_dtb_boot_module).
-    issues = xendtgen.check_partial(h, out)
-    assert [(n, p) for n, p, _ in issues] == [("/iommu@4040000", "phandle")]
-    assert "4.22 dom0less: panics" in issues[0][2]
+    # No vSMMU node (libxl's make_vsmmuv3_node adds it), so no reserved
+    # phandle for Xen 4.22's dom0less builder to refuse.
+    assert xendtgen.check_partial(h, out) == []
     dts = dtc(["-I", "dtb", "-O", "dts"], out).decode()
     assert 'xen,path = "/axi/ethernet@ff0e0000";' in dts
-    assert "iommus = <0xfdea 0x877>;" in dts
-    assert 'compatible = "arm,smmu-v3";' in dts
+    assert "iommus = <0x00 0x877>;" in dts
+    assert 'compatible = "arm,smmu-v3";' not in dts
 
 
 def test_complete_partial_unknown_node_raises():
@@ -214,3 +215,33 @@ def test_dom0less_enhanced_without_dom0_raises():
     with pytest.raises(xendtgen.DtgenError) as e:
         sys.finalize()
     assert "needs xenstore" in str(e.value)
+
+
+JUNO_VSMMU = """name = "juno"
+viommu = "smmuv3"
+dt_passthrough = [ "path=/hdlcd@7ff50000,clock-rate=pxlclk:148500000", "path=/hdlcd@7ff60000,clock-rate=pxlclk:148500000" ]
+"""
+
+
+def test_vsmmu_series_vsids():
+    """A vSMMUv3 guest as the xen-devel series builds it: the plan ends with
+    alloc_vsid_range (first_psid = the host's stream ID, as libxl's
+    viommu_get_stream calls it), the partial DT keeps <0 pSID>, and the
+    guest DT takes the vSIDs Xen returned."""
+    h = host("juno-r2.dtb")
+    d = h.domain_from_config(JUNO_VSMMU, "juno.cfg")
+    ops = [op for op in d.plan() if op["op"] == "alloc_vsid_range"]
+    assert [(op["device"], op["first_psid"], op["nr_sids"], op["first_vsid"])
+            for op in ops] == [("/hdlcd@7ff50000", "0x0", 1, 0),
+                               ("/hdlcd@7ff60000", "0x0", 1, 1)]
+    partial = dtc(["-I", "dtb", "-O", "dts"], d.partial_dtb()).decode()
+    assert partial.count("iommus = <0x00 0x00>;") == 2
+    guest = dtc(["-I", "dtb", "-O", "dts"], d.guest_dtb()).decode()
+    assert "iommus = <0xfdea 0x01>;" in guest
+    guest = dtc(["-I", "dtb", "-O", "dts"], d.guest_dtb(vsids=[7, 9])).decode()
+    assert "iommus = <0xfdea 0x07>;" in guest
+    assert "iommus = <0xfdea 0x09>;" in guest
+    over = dtc(["-I", "dtb", "-O", "dts"], d.overlay_dtb(vsids=[7, 9])).decode()
+    assert "iommus = <0xfdea 0x09>;" in over
+    with pytest.raises(xendtgen.DtgenError):
+        d.guest_dtb(vsids=[7])

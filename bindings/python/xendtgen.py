@@ -82,6 +82,12 @@ _fdt_guest = _fn("dtg_fdt_guest_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                  _c.POINTER(_sz))
 _fdt_overlay = _fn("dtg_fdt_overlay_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                    _c.POINTER(_sz))
+_fdt_guest_vsids = _fn("dtg_fdt_guest_vsids_alloc", _c.c_int, _vp, _c.c_int,
+                       _c.POINTER(_c.c_uint32), _sz, _c.POINTER(_vp),
+                       _c.POINTER(_sz))
+_fdt_overlay_vsids = _fn("dtg_fdt_overlay_vsids_alloc", _c.c_int, _vp,
+                         _c.POINTER(_c.c_uint32), _sz, _c.POINTER(_vp),
+                         _c.POINTER(_sz))
 _plan_json = _fn("dtg_plan_json_alloc", _c.c_int, _vp, _c.POINTER(_vp),
                  _c.POINTER(_sz))
 _xlcfg = _fn("dtg_xlcfg_alloc", _c.c_int, _vp, _c.c_char_p, _c.POINTER(_vp),
@@ -326,13 +332,25 @@ class Domain:
         """The Xen partial DT (bytes)."""
         return self._alloc(_fdt_partial)
 
-    def guest_dtb(self):
-        """The complete guest DT as libxl would build it (bytes)."""
-        return self._alloc(_fdt_guest)
+    def guest_dtb(self, vsids=None):
+        """The complete guest DT as libxl would build it (bytes).
 
-    def overlay_dtb(self):
-        """The guest nodes as a DT overlay (bytes) for fdtoverlay."""
-        return self._alloc(_fdt_overlay)
+        vsids: for a vSMMUv3 guest, the vSIDs Xen returned for the plan's
+        alloc_vsid_range calls, in plan order (default: the ones Xen's
+        allocator will give a fresh domain).
+        """
+        if vsids is None:
+            return self._alloc(_fdt_guest)
+        arr = (_c.c_uint32 * max(len(vsids), 1))(*vsids)
+        return self._alloc(_fdt_guest_vsids, 0, arr, len(vsids))
+
+    def overlay_dtb(self, vsids=None):
+        """The guest nodes as a DT overlay (bytes) for fdtoverlay; vsids as
+        for guest_dtb()."""
+        if vsids is None:
+            return self._alloc(_fdt_overlay)
+        arr = (_c.c_uint32 * max(len(vsids), 1))(*vsids)
+        return self._alloc(_fdt_overlay_vsids, arr, len(vsids))
 
     def plan(self):
         """The domctl plan as a list of dicts."""
@@ -369,10 +387,12 @@ def check_partial(host, blob, name="partial.dtb"):
 def complete_partial(host, blob, name="partial.dtb", id_bits=0):
     """Complete a hand-written partial DT for a vSMMUv3 guest (bytes out).
 
-    Nodes under /passthrough with `iommus = <0 ID>` (or a host phandle), or
-    with xen,path, get their host device looked up, xen,reg/xen,path filled
-    in, virtual IDs allocated and `iommus` pointed at the vSMMUv3 node,
-    which is added; everything else is kept as written.
+    Nodes under /passthrough with `iommus = <0 pSID>` (or a host phandle),
+    or with xen,path, get their host device looked up and xen,reg/xen,path
+    filled in; `iommus` stays <0 pSID>, which the vSMMUv3 series' libxl
+    (viommu_get_stream) and Xen (modify_pfdt_node) read as the physical
+    stream ID before allocating the vSID and adding the vSMMUv3 node
+    themselves; everything else is kept as written.  id_bits is unused.
     """
     opts = _CompleteOpts(1, id_bits)     # DTG_VIOMMU_SMMUV3
     out, size = _vp(), _sz()

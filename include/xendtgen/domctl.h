@@ -25,6 +25,8 @@ extern "C" {
 #define DTG_DOMCTL_ASSIGN_DEVICE     37
 #define DTG_DOMCTL_BIND_PT_IRQ       38
 #define DTG_DOMCTL_MEMORY_MAPPING    39
+/* PROPOSAL: the xen-devel vSMMUv3 series (2026), not in a released Xen. */
+#define DTG_DOMCTL_VIOMMU_ALLOC_VSID_RANGE 91
 
 /*
  * XEN_DOMCTL_INTERFACE_VERSION of the releases the encoder targets, as
@@ -68,6 +70,14 @@ enum dtg_op_kind {
 	DTG_OP_IRQ_PERMISSION,
 	DTG_OP_BIND_PT_IRQ,
 	DTG_OP_ASSIGN_DEVICE,
+	/*
+	 * PROPOSAL (vSMMUv3 series): map nr_sids guest vSIDs, which Xen
+	 * chooses, to physical stream IDs first_psid..; one per `iommus` entry
+	 * of each master in partial-DT order, as libxl's viommu_get_stream
+	 * calls xc_domain_viommu_allocate_vsid_range(nr_sids = 1).  Only in
+	 * the plan of a domain with viommu = "smmuv3".
+	 */
+	DTG_OP_VIOMMU_ALLOC_VSID_RANGE,
 };
 
 /* One operation of the plan. */
@@ -80,6 +90,8 @@ struct dtg_op {
 		struct { uint32_t pirq; bool allow; } irq;
 		struct { uint32_t machine_irq; uint16_t spi; } bind;
 		struct { const char *path; } assign;   /* host DT path */
+		struct { uint32_t first_psid; uint16_t nr_sids;
+			 uint32_t first_vsid; } vsid;  /* first_vsid: predicted */
 	} u;
 };
 
@@ -112,6 +124,14 @@ struct dtg_xc_ops {
 			       uint32_t machine_irq, uint16_t spi);
 	int (*assign_dt_device)(void *opaque, uint32_t domid,
 				const char *path);
+	/*
+	 * PROPOSAL (vSMMUv3 series): xc_domain_viommu_allocate_vsid_range();
+	 * stores the first vSID Xen allocated.  Needed only by plans that
+	 * have alloc_vsid_range ops (may be NULL otherwise).
+	 */
+	int (*viommu_alloc_vsid_range)(void *opaque, uint32_t domid,
+				       uint16_t nr_sids, uint32_t first_psid,
+				       uint32_t *first_vsid);
 };
 
 /*
@@ -127,6 +147,17 @@ int dtg_plan_execute(const dtg_domain *d, uint32_t domid,
  * Supplies the guest handle value (a pointer in the toolstack's address
  * space, as a 64-bit integer) for assign_device's DT path.
  */
+/*
+ * dtg_plan_execute(), and report the vSIDs Xen returned: vsid[k] is the
+ * vSID of the k-th vSMMUv3 `iommus` entry in partial-DT order (the
+ * first_vsid of the k-th alloc_vsid_range call); nvsid must be
+ * dtg_domain_vid_count(d).  Give them to dtg_fdt_guest_vsids_alloc() or
+ * dtg_fdt_overlay_vsids_alloc() so the guest sees what Xen mapped.
+ */
+int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
+			   const struct dtg_xc_ops *ops, void *opaque,
+			   size_t *failed, uint32_t *vsid, size_t nvsid);
+
 typedef uint64_t (*dtg_path_handle_fn)(void *opaque, const char *path);
 
 /*

@@ -6,17 +6,22 @@
  * passed-through masters itself.  Each master's physical IDs (host
  * `iommus` specifiers or PCI `iommu-map` ranges) get virtual IDs that are
  * unique on the vIOMMU: physical IDs repeat across the 50+ SMMUs of large
- * systems, so they are allocated, not copied.  The same binder serves the
- * domain model (dtg_domain_finalize), the completion of a hand-written
- * partial DT (dtg_partial_complete) and callers that only want the table.
+ * systems, so they are allocated, not copied.  For an Arm vSMMUv3 guest
+ * Xen itself allocates them (see "vSMMUv3 as the series does it" below):
+ * the domain model and dtg_partial_complete follow Xen's allocator.  The
+ * binder (dtg_vbind_*) is libdtgen's own allocator, for callers that want
+ * a table of their own (it is not what the series does).
  *
  * PROPOSED INTERFACES.  None of the vIOMMU hypervisor interfaces is in a
  * released Xen: the Arm vSMMUv3 follows the series "Add SMMUv3 Stage 1
  * Support for XEN guests" (RFC 2022, v3 2026), the x86 vtd vIOMMU follows
  * the 2017 "x86: add vIOMMU" proposal (Lan Tianyu, Chao Gao).  Their domctl
  * encoders below are behind an explicitly chosen ABI profile and are never
- * emitted for a plain Xen 4.17/4.22 target (DTG_VIOMMU_ABI_NONE).  The
- * grant-DMA virtio devices are plain libxl/Xen behaviour (Xen >= 4.17).
+ * emitted for a plain Xen 4.17/4.22 target (DTG_VIOMMU_ABI_NONE).  The one
+ * exception is the domain plan (dtg_plan_ops): a domain described with
+ * viommu = "smmuv3", which only a Xen with the series can run, gets the
+ * series' alloc_vsid_range calls in its plan.  The grant-DMA virtio
+ * devices are plain libxl/Xen behaviour (Xen >= 4.17).
  */
 #ifndef XENDTGEN_VIOMMU_H
 #define XENDTGEN_VIOMMU_H
@@ -24,6 +29,7 @@
 #include <xendtgen/dtgen.h>
 #include <xendtgen/host.h>
 #include <xendtgen/domain.h>
+#include <xendtgen/fdt.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -216,25 +222,66 @@ int dtg_domain_virtio_info(const dtg_domain *d, size_t i,
 size_t dtg_domain_vid_count(const dtg_domain *d);
 int dtg_domain_vid_map(const dtg_domain *d, size_t i, struct dtg_vid_map *out);
 
+/*
+ * ---- vSMMUv3 as the series does it (PROPOSAL) ----
+ *
+ * With the xen-devel vSMMUv3 series Xen, not the toolstack, chooses the
+ * vSIDs: libxl's viommu_get_stream and Xen's dom0less modify_pfdt_node
+ * read each <phandle pSID> pair of a /passthrough node's `iommus` as the
+ * physical stream ID and call vsmmuv3_allocate_free_vid (first free vSID
+ * from 0, one per entry, in partial-DT order).  So for a domain with
+ * viommu = "smmuv3":
+ *   - the partial DT (dtg_fdt_partial) keeps <0 pSID> per entry and has
+ *     no vSMMUv3 node (libxl's and Xen's make_vsmmuv3_node add it);
+ *   - dtg_domain_vid_map() row k is the k-th entry in partial-DT order,
+ *     count 1, vid = the vSID Xen will allocate (k for a fresh domain);
+ *   - the plan (dtg_plan_ops) ends with one alloc_vsid_range op per row;
+ *   - dtg_fdt_guest*(), dtg_fdt_overlay*() and dtg_fdt_write_nodes()
+ *     show <65002 vSID> with the predicted vSIDs; the functions below take
+ *     the vSIDs Xen returned (dtg_plan_execute_vsids) instead;
+ *   - a passed-through IRQ at INTID 33 (the series' GUEST_VSMMU_SPI) is
+ *     refused, as libxl__arch_domain_prepare_config refuses it.
+ * User-chosen vIDs (dtg_pt_set_vids with IDs) are refused, as are masters
+ * with iommu-map or #iommu-cells other than 1, which the series does not
+ * read.
+ */
+
+/*
+ * The complete guest DT (as dtg_fdt_guest_by_alloc) with vsid[k] as the
+ * vSID of the k-th row of the vID table; nvsid must equal
+ * dtg_domain_vid_count(d) and the vSIDs must be distinct.
+ */
+int dtg_fdt_guest_vsids_alloc(const dtg_domain *d,
+			      enum dtg_guest_builder builder,
+			      const uint32_t *vsid, size_t nvsid,
+			      void **out, size_t *size);
+
+/* The overlay (as dtg_fdt_overlay_alloc) with the vSIDs Xen returned. */
+int dtg_fdt_overlay_vsids_alloc(const dtg_domain *d, const uint32_t *vsid,
+				size_t nvsid, void **out, size_t *size);
+
 /* ---- Completing a hand-written partial DT ---- */
 
 struct dtg_complete_opts {
 	enum dtg_viommu_type viommu;  /* DTG_VIOMMU_SMMUV3 (default when 0) */
-	unsigned id_bits;             /* 0: the type's default */
+	unsigned id_bits;             /* unused: Xen chooses the vSIDs */
 };
 
 /*
- * Complete a user's partial DT (name used in messages): for each node
- * under /passthrough that carries `iommus` (phandle 0, a host phandle or
- * the vSMMUv3 phandle, then the host's physical IDs), or xen,path, find
- * its host device (by xen,path, else by its reg translated through the
- * partial DT's ranges matched against every host device's MMIO), fill in
- * missing xen,reg (1:1 when the user gave no guest address) and xen,path,
- * allocate vIDs (the user's vIDs when the node already points at 65002),
- * rewrite `iommus` to <65002 vID>, and add the vIOMMU node at the root.
- * Every other property and node is copied untouched.  A node that matches
- * no host device is an error naming it; nothing is written on error.
- * The output is allocated (free with dtg_free).
+ * Complete a user's partial DT (name used in messages) for the vSMMUv3
+ * series' consumers: for each child of /passthrough that carries
+ * `iommus` (<0 or a host phandle, then the host's stream ID>, #iommu-cells
+ * = <1>), xen,reg or xen,path, find its host device (by xen,path, else by
+ * its reg translated through the partial DT's ranges matched against
+ * every host device's MMIO), refuse it if its interrupts do not end at
+ * the GIC, fill in missing xen,reg (1:1 when the user gave no guest
+ * address) and xen,path, and write each `iommus` entry as <0 pSID>: libxl
+ * (viommu_get_stream) and Xen's dom0less builder (modify_pfdt_node) read
+ * that cell as the physical stream ID and allocate the vSID themselves,
+ * and they add the vSMMUv3 node.  An entry <65002 ID> (a vSID) is an
+ * error.  Every other property and node is copied untouched.  A node
+ * that matches no host device is an error naming it; nothing is written
+ * on error.  The output is allocated (free with dtg_free).
  */
 int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
 			 const void *partial, size_t size, const char *name,
