@@ -40,12 +40,9 @@ cat > "$T/gem.dts" <<'DTS'
 DTS
 "$DTC" -q -I dts -O dtb -o "$T/gem.dtb" "$T/gem.dts" || fail "dtc"
 "$DTGEN" complete "$HOST" "$T/gem.dtb" -o "$T/out.dtb" || fail "complete"
-# check-partial's one finding is true: the vSMMU node's phandle 0xfdea
-# makes Xen 4.22's dom0less builder panic (domain_handle_dtb_boot_module:
-# the guest's own phandles start past the partial DT's highest, below 0xfde8).
-msg=$("$DTGEN" check-partial "$HOST" "$T/out.dtb") && fail "check-partial: the vSMMU phandle not reported"
-[ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] && printf '%s\n' "$msg" | grep -q '/iommu@4040000: phandle: 0xfdea: .*4.22 dom0less: panics' \
-	|| fail "check-partial of the completed DT: $msg"
+# No vSMMUv3 node in the partial DT (libxl's make_vsmmuv3_node adds it), so
+# no reserved phandle for Xen 4.22's dom0less builder to refuse: clean.
+"$DTGEN" check-partial "$HOST" "$T/out.dtb" || fail "check-partial rejects the completed DT"
 "$DTC" -I dtb -O dts "$T/out.dtb" 2>/dev/null > "$T/out.dts"
 grep -q 'iommus = <0x00 0x877>;' "$T/out.dts" || fail "iommus pSID not kept"
 grep -q 'xen,path = "/axi/ethernet@ff0e0000";' "$T/out.dts" || fail "no xen,path"
