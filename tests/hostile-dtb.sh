@@ -90,6 +90,18 @@ except x.DtgenError as e:
 sys.exit(0)' "$f" "$data/virt.dtb"
 done
 
+# A sound blob with a device whose reg size is 0xff00000000000018 (found by
+# fuzz-host): its plan was ~2^46 memory_mapping calls; now refused the way
+# Xen's XEN_DOMCTL_memory_mapping would refuse it (MFN past paddr_bits).
+huge="$srcdir/tests/fuzz/regress/host/huge-mmio-plan.dtb"
+printf '%s\n' 'name = "fw"' 'memory = 128' \
+	'dt_passthrough = [ "path=/fw-cfg@9020000,iommu=no" ]' > "$T/fw.cfg"
+for cmd in plan xlcfg; do
+	run "$cmd huge-mmio-plan" "huge-mmio-plan.dtb: /fw-cfg@9020000: reg: range 0 (0x20000f7fdffff+0xff00000000000018) ends above 2^48" \
+		"$T/none" "$dtgen" $cmd "$huge" "$T/fw.cfg"
+done
+run "partial huge-mmio-plan" "ends above 2^48" "$T/o.dtb" "$dtgen" partial "$huge" "$T/fw.cfg" -o "$T/o.dtb"
+
 # the unmodified tree of the same generator is read fine
 timeout $limit "$dtgen" inspect "$hostile/control.dtb" > /dev/null 2> "$T/err" &&
 	echo "ok: control.dtb is read" || { echo "FAIL: control.dtb: $(cat "$T/err")"; fail=1; }

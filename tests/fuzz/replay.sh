@@ -9,7 +9,7 @@ fail=0
 for name in host xlcfg partial copro shadow; do
 	dirs="$srcdir/tests/fuzz/corpus/$name"
 	[ -d "$srcdir/tests/fuzz/regress/$name" ] && dirs="$dirs $srcdir/tests/fuzz/regress/$name"
-	if out=$(timeout 300 "$builddir/tests/fuzz/fuzz-$name" $dirs 2>&1); then
+	if out=$(timeout 120 "$builddir/tests/fuzz/fuzz-$name" $dirs 2>&1); then
 		echo "ok: fuzz-$name: $out"
 	else
 		echo "FAIL: fuzz-$name (exit $?): $out" | tail -40
