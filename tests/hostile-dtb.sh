@@ -69,7 +69,12 @@ for blob in old-version prop-len-wrap; do
 	run "complete $blob" "$msg" "$T/o.dtb" "$dtgen" complete "$data/virt-smmuv3.dtb" "$f" -o "$T/o.dtb"
 	{ cat "$T/rtc.cfg" | sed '/dt_passthrough/d'; echo "device_tree = \"$T/$blob.dtb\""; } > "$T/own.cfg"
 	run "dom0less device_tree= $blob" "$msg" "$T/out" "$dtgen" dom0less "$data/virt.dtb" "$T/own.cfg" -o "$T/out"
-	# the Python API (ctypes on the library): a DtgenError, no crash
+	# the Python API (ctypes on the library): a DtgenError, no crash.
+	# Python cannot load a sanitized library (python.mk): plain build only.
+	if ldd "$builddir/lib/.libs/libdtgen.so" 2>/dev/null | grep -q 'lib[at]san'; then
+		echo "ok: python $blob: skipped (sanitized library)"
+		continue
+	fi
 	run "python Host $blob" "$msg" "$T/none" env DTGEN_LIBRARY="$builddir/lib/.libs/libdtgen.so" \
 		PYTHONPATH="$srcdir/bindings/python" "$py" -c '
 import sys, xendtgen as x
