@@ -27,6 +27,7 @@
 #include <libfdt.h>
 
 #include "copro-internal.h"
+#include "blob-check.h"
 #include "fdt-internal.h"
 
 static int put_strlist(void *fdt, const char *prop, const struct dtg_copro_info *in,
@@ -279,10 +280,9 @@ int dtg_copro_desc_parse(dtg_ctx *ctx, const void *blob, size_t size,
 	if (!name)
 		name = "(blob)";
 	memset(out, 0, sizeof(*out));
-	if (size < sizeof(struct fdt_header) || fdt_totalsize(blob) > size ||
-	    (r = fdt_check_full(blob, size)) != 0)
-		return dtg_error(ctx, DTG_EINVAL, "%s: /: not a valid DTB: %s", name,
-				 fdt_strerror(r ? r : -FDT_ERR_TRUNCATED));
+	r = dtg_blob_check(ctx, blob, size, name);
+	if (r)
+		return r;
 	top = fdt_path_offset(blob, path);
 	if (top < 0)
 		return 0;

@@ -19,6 +19,7 @@ struct dtg_dom0less_gstate {
 	char *name;
 	void *partial;        /* NULL when the guest passes nothing through */
 	size_t partial_size;
+	char *partial_name;   /* for messages: the file, or "guest 'N' device_tree" */
 	bool user_partial;    /* partial is the user's, not generated */
 	bool iommu;           /* some device is IOMMU-protected */
 	enum dtg_xen_enhanced enhanced;

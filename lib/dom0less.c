@@ -10,6 +10,7 @@
 #include <xendtgen/copro.h>
 #include "dom0less-internal.h"
 #include "viommu-internal.h"
+#include "blob-check.h"
 
 int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 		     const struct dtg_dom0less_opts *opts, dtg_dom0less **out)
@@ -55,6 +56,7 @@ void dtg_dom0less_free(dtg_dom0less *b)
 	for (size_t i = 0; i < b->nguest; i++) {
 		dtg_free(b->ctx, b->guest[i].name);
 		dtg_free(b->ctx, b->guest[i].partial);
+		dtg_free(b->ctx, b->guest[i].partial_name);
 	}
 	dtg_free(b->ctx, b->guest);
 	dtg_free(b->ctx, b->bank);
@@ -120,10 +122,27 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
 	/* the caller's partial DT need not outlive this call: copy it */
 	if (guest->partial_dtb) {
+		char dflt[300];
+
+		snprintf(dflt, sizeof(dflt), "guest '%s' device_tree", gs->name);
+		gs->g.partial_dtb_name = NULL;
+		gs->partial_name = dtg_strdup(b->ctx, guest->partial_dtb_name ?
+					      guest->partial_dtb_name : dflt);
 		gs->partial = dtg_alloc(b->ctx, guest->partial_dtb_size);
-		if (!gs->partial) {
+		if (!gs->partial || !gs->partial_name) {
+			dtg_free(b->ctx, gs->partial);
+			dtg_free(b->ctx, gs->partial_name);
 			dtg_free(b->ctx, gs->name);
 			return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+		}
+		/* untrusted: checked now (lib/blob-check.c), refused at once */
+		r = dtg_blob_check(b->ctx, guest->partial_dtb,
+				   guest->partial_dtb_size, gs->partial_name);
+		if (r) {
+			dtg_free(b->ctx, gs->partial);
+			dtg_free(b->ctx, gs->partial_name);
+			dtg_free(b->ctx, gs->name);
+			return r;
 		}
 		memcpy(gs->partial, guest->partial_dtb, guest->partial_dtb_size);
 		gs->partial_size = guest->partial_dtb_size;
@@ -184,12 +203,10 @@ static int check_user_partial(struct dtg_dom0less *b,
 			     struct dtg_dom0less_gstate *gs)
 {
 	struct partial_warner w = { b, gs->name };
-	char name[300];
 	int r;
 
-	snprintf(name, sizeof(name), "guest '%s' device_tree", gs->name);
 	r = dtg_partial_check(b->ctx, b->host, gs->partial, gs->partial_size,
-			      name, warn_partial_issue, &w);
+			      gs->partial_name, warn_partial_issue, &w);
 	return r < 0 ? r : 0;
 }
 

@@ -16,6 +16,10 @@
 
 #define HX(v) ((unsigned long long)(v))
 
+/* Xen on Arm64: PADDR_BITS 48 (arm32: 40), its paddr_bits. */
+#define DTG_XEN_ARM_PADDR_BITS 48
+#define DTG_XEN_ARM_PADDR_LIMIT (1ULL << DTG_XEN_ARM_PADDR_BITS)
+
 static uint64_t page_down(uint64_t a) { return a & ~DTG_PAGE_MASK; }
 
 /* Round up to a page; false on overflow. */
@@ -189,6 +193,15 @@ static int place_device(struct dtg_fin *f, struct dtg_pt *pt)
 			return dtg_error(f->ctx, DTG_ERANGE,
 					 "%s: %s: reg: range %d (0x%llx+0x%llx) wraps around",
 					 f->hname, pt->host_path, m->index, HX(m->addr), HX(m->size));
+		/* Xen's XEN_DOMCTL_memory_mapping refuses any MFN at or above
+		 * 2^(paddr_bits - PAGE_SHIFT) (common/domctl.c); the plan of
+		 * such a range would be billions of 64-page calls (found by
+		 * tests/fuzz/fuzz-host). */
+		if (end > DTG_XEN_ARM_PADDR_LIMIT)
+			return dtg_error(f->ctx, DTG_ERANGE,
+					 "%s: %s: reg: range %d (0x%llx+0x%llx) ends above 2^%d, the highest machine address Xen on Arm maps (XEN_DOMCTL_memory_mapping: paddr_bits)",
+					 f->hname, pt->host_path, m->index, HX(m->addr),
+					 HX(m->size), DTG_XEN_ARM_PADDR_BITS);
 		g->host_addr = m->addr;
 		g->size = m->size;
 		g->map_host = page_down(m->addr);
@@ -208,6 +221,11 @@ static int place_device(struct dtg_fin *f, struct dtg_pt *pt)
 				return dtg_error(f->ctx, DTG_ERANGE,
 						 "%s: %s: reg: range %d: guest address 0x%llx wraps around",
 						 f->hname, pt->host_path, m->index, HX(fixed));
+			if (page_down(fixed) + g->map_size > DTG_XEN_ARM_PADDR_LIMIT)
+				return dtg_error(f->ctx, DTG_ERANGE,
+						 "%s: %s: reg: range %d: guest address 0x%llx+0x%llx ends above 2^%d, the largest guest physical address space of Xen on Arm",
+						 f->hname, pt->host_path, m->index, HX(fixed),
+						 HX(g->map_size), DTG_XEN_ARM_PADDR_BITS);
 			g->map_guest = page_down(fixed);
 			break;
 		case DTG_PLACE_AUTO:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * lib/host-load.c - loading a host DTB: validation (fdt_check_full plus
+ * lib/host-load.c - loading a host DTB: validation (dtg_blob_check plus
  * structural checks of the whole tree), the node index (parents, device
  * flags), the phandle index, and the basic node accessors.
  *
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "host-internal.h"
+#include "blob-check.h"
 
 #define FNV_SEED 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -602,20 +603,11 @@ int dtg_host_load(dtg_ctx *ctx, const void *blob, size_t size,
 		name = "host.dtb";
 	if (!blob)
 		return dtg_error(ctx, DTG_EINVAL, "%s: no blob", name);
-	if (size < sizeof(struct fdt_header) || size > INT32_MAX)
-		return dtg_error(ctx, DTG_EBADDTB, "%s: %zu bytes is not a device tree blob",
-				 name, size);
-	/* The header first, for messages that say which field is wrong. */
-	if (fdt_magic(blob) != FDT_MAGIC)
-		return dtg_error(ctx, DTG_EBADDTB, "%s: header: magic: 0x%08x is not 0x%08x (FDT_ERR_BADMAGIC)",
-				 name, fdt_magic(blob), FDT_MAGIC);
-	if (fdt_totalsize(blob) > size)
-		return dtg_error(ctx, DTG_EBADDTB, "%s: header: totalsize: %u bytes but only %zu bytes were read (FDT_ERR_TRUNCATED)",
-				 name, fdt_totalsize(blob), size);
-	r = fdt_check_full(blob, size);
+	/* The one gate for untrusted blobs (lib/blob-check.c): header,
+	 * then a bounded walk, before libfdt touches it. */
+	r = dtg_blob_check(ctx, blob, size, name);
 	if (r)
-		return dtg_error(ctx, DTG_EBADDTB, "%s: invalid device tree blob: %s",
-				 name, fdt_strerror(r));
+		return r;
 
 	h = dtg_zalloc(ctx, sizeof(*h));
 	if (!h)

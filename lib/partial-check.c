@@ -38,6 +38,7 @@
 #include <xendtgen/fdt.h>
 
 #include "domain-internal.h"
+#include "blob-check.h"
 
 #define MAX_DEPTH 64
 #define GIC_PHANDLE DTG_GUEST_PHANDLE_GIC
@@ -777,13 +778,9 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 	uint32_t ac, sc, v = 0;
 	bool cells_ok, has_ip = false;
 
-	if (!partial || size < sizeof(struct fdt_header))
-		return dtg_error(ctx, DTG_EBADDTB, "%s: /: not a DTB (%zu bytes)",
-				 ck.name, size);
-	r = fdt_check_full(partial, size);
+	r = dtg_blob_check(ctx, partial, size, ck.name);
 	if (r)
-		return dtg_error(ctx, DTG_EBADDTB, "%s: /: not a valid DTB: %s",
-				 ck.name, fdt_strerror(r));
+		return r;
 
 	fdt_for_each_subnode(off, partial, 0) {
 		const char *n = fdt_get_name(partial, off, NULL);

@@ -26,6 +26,7 @@
 #include <xendtgen/viommu.h>
 
 #include "viommu-internal.h"
+#include "blob-check.h"
 
 #define MAX_ENTRIES 64     /* iommus entries / reg entries per node */
 
@@ -449,9 +450,12 @@ int dtg_partial_complete(dtg_ctx *ctx, const dtg_host *host,
 		return dtg_error(ctx, DTG_EUNSUPPORTED,
 				 "%s: only a smmuv3 vIOMMU can be added to an Arm partial DT",
 				 name);
-	if (size < 40 || size > INT32_MAX || fdt_totalsize(partial) != size ||
-	    fdt_check_full(partial, size))
-		return dtg_error(ctx, DTG_EBADDTB, "%s: not a valid DTB", name);
+	err = dtg_blob_check(ctx, partial, size, name);
+	if (err)
+		return err;
+	if (fdt_totalsize(partial) != size)
+		return dtg_error(ctx, DTG_EBADDTB, "%s: header: totalsize: %u bytes but the file has %zu",
+				 name, fdt_totalsize(partial), size);
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	c.host = host;

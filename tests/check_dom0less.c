@@ -493,14 +493,17 @@ START_TEST(test_user_partial)
 	ck_assert_uint_eq(dtg_dom0less_module_count(b), 3);
 	dtg_dom0less_free(b);
 
-	/* not a DTB at all: refused */
+	/* not a DTB at all: refused when the guest is added (lib/blob-check.c) */
 	char junk[64] = "not a device tree";
 	g.partial_dtb = junk;
 	g.partial_dtb_size = sizeof(junk);
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
-	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), 0);
-	ck_assert_int_lt(dtg_dom0less_finalize(b), 0);
-	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "mine"));
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EBADDTB);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "guest 'mine' device_tree: header: magic"));
+	/* named by its file when the caller gives one */
+	g.partial_dtb_name = "mine.dtb";
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EBADDTB);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "mine.dtb: header: magic"));
 	dtg_dom0less_free(b);
 
 	dtg_domain_free(d);

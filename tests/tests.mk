@@ -29,3 +29,5 @@ include tests/dom0less.mk
 include tests/viommu.mk
 include tests/config.mk
 include tests/copro.mk
+include tests/fuzz/fuzz.mk
+include tests/threads.mk

@@ -464,6 +464,7 @@ int cmd_dom0less(int argc, char **argv)
 		struct dtg_domain_info info;
 		dtg_config *cfg = NULL;
 		const char *dt;
+		char dt_name[1024] = "";  /* outlives cfg, for messages */
 
 		j.dom[i] = cli_load_domain_cfg(j.ctx, j.host, cfgs[i], &cfg);
 		if (!j.dom[i])
@@ -495,6 +496,8 @@ int cmd_dom0less(int argc, char **argv)
 			j.user_dt[i] = blob;
 			g.partial_dtb = blob;
 			g.partial_dtb_size = size;
+			snprintf(dt_name, sizeof(dt_name), "%s", dt);
+			g.partial_dtb_name = dt_name;
 		}
 		dtg_domain_get_info(j.dom[i], &info);
 		if (!info.kernel) {

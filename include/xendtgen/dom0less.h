@@ -72,6 +72,9 @@ struct dtg_dom0less_guest {
 	 */
 	const void *partial_dtb;
 	size_t partial_dtb_size;
+	/* The partial DT's file name, for messages (NULL: "guest 'NAME'
+	 * device_tree").  The blob is checked when the guest is added. */
+	const char *partial_dtb_name;
 };
 
 /*

@@ -14,7 +14,7 @@ SHADOW_SRCS = \
 	%reldir%/fmt-omap.c \
 	%reldir%/fmt-lpae.c
 
-SHADOW_FREESTANDING_CFLAGS = -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns
+SHADOW_FREESTANDING_CFLAGS = -ffreestanding -fno-builtin $(SHADOW_NOLOOP_CFLAGS)
 
 %canon_reldir%_libdtgen_shadow_la_SOURCES = $(SHADOW_SRCS)
 %canon_reldir%_libdtgen_shadow_la_CFLAGS = $(AM_CFLAGS) $(SHADOW_FREESTANDING_CFLAGS)
