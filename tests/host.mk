@@ -9,3 +9,5 @@ tests_check_host_real_SOURCES = tests/check_host_real.c
 tests_check_host_real_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_host_real_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/inspect-sweep.sh tests/inspect-bad.sh
+TESTS += tests/boards-stm32.sh
+EXTRA_DIST += tests/boards-stm32.sh
