@@ -11,3 +11,5 @@ tests_check_host_real_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/inspect-sweep.sh tests/inspect-bad.sh
 TESTS += tests/boards-stm32.sh
 EXTRA_DIST += tests/boards-stm32.sh
+TESTS += tests/boards-dra7-sysc.sh
+EXTRA_DIST += tests/boards-dra7-sysc.sh
