@@ -161,6 +161,7 @@ struct dtg_domain {
 	uint64_t (*static_mem)[2];   /* dom0less static memory banks */
 	size_t nstatic_mem, capstatic_mem;
 	bool direct_map;
+	bool dom0;                   /* the host's address map 1:1 */
 	char *llc_colors;
 
 	size_t npt, cappt;

@@ -16,9 +16,26 @@ struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 	return cli_load_domain_cfg(ctx, host, cfg_path, NULL);
 }
 
+static struct dtg_domain *load_domain(dtg_ctx *ctx, const dtg_host *host,
+				      const char *cfg_path, bool dom0,
+				      dtg_config **cfg_out);
+
+struct dtg_domain *cli_load_dom0(dtg_ctx *ctx, const dtg_host *host,
+				 const char *cfg_path)
+{
+	return load_domain(ctx, host, cfg_path, true, NULL);
+}
+
 struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 				       const char *cfg_path,
 				       dtg_config **cfg_out)
+{
+	return load_domain(ctx, host, cfg_path, false, cfg_out);
+}
+
+static struct dtg_domain *load_domain(dtg_ctx *ctx, const dtg_host *host,
+				      const char *cfg_path, bool dom0,
+				      dtg_config **cfg_out)
 {
 	dtg_config *cfg = NULL;
 	dtg_domain *d = NULL;
@@ -35,6 +52,8 @@ struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 		r = dtg_domain_new(ctx, host, &d);
 	if (!r)
 		r = dtg_domain_apply_config(d, cfg);
+	if (!r && dom0)
+		r = dtg_domain_set_dom0(d, true);
 	if (!r)
 		r = dtg_domain_finalize(d);
 	if (r) {

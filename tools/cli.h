@@ -71,6 +71,9 @@ struct dtg_config;
 struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 				       const char *cfg_path,
 				       struct dtg_config **cfg);
+/* The same for dom0 (dtg_domain_set_dom0: the host's address map 1:1). */
+struct dtg_domain *cli_load_dom0(dtg_ctx *ctx, const dtg_host *host,
+				 const char *cfg_path);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_inspect(int argc, char **argv);
