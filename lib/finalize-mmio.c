@@ -2,9 +2,11 @@
 /*
  * lib/finalize-mmio.c - guest placement of every passthrough MMIO range:
  * page alignment (Xen maps whole 4 KiB pages, so an unaligned range is
- * widened only when no other host device lives in those pages), 1:1,
- * fixed and automatic placement, and the overlap checks against the
- * guest memory map, guest RAM and each other.
+ * widened only when no device of another owner lives in those pages),
+ * 1:1, fixed and automatic placement, and the overlap checks against the
+ * guest memory map, guest RAM and each other.  Ranges whose host pages
+ * overlap (a TI ti,sysc target-module and its child, given together)
+ * share one translation, and each page is mapped once (pt->map).
  */
 #include <stdio.h>
 #include <stdlib.h>
