@@ -91,12 +91,15 @@ static int collect_obstacles(struct copro_fin *cf)
 	const struct dtg_viommu_state *vs = d->vstate;
 	int r = 0;
 
-	for (size_t i = 0; i < f->nmap && !r; i++)
+	/* dom0's map is the host's: a domU's guest map is not in it */
+	for (size_t i = 0; i < f->nmap && !r && !d->dom0; i++)
 		r = occ_add(cf, f->map[i].base, f->map[i].size, f->map[i].name);
 	for (size_t p = 0; p < d->npt && !r; p++)
 		for (size_t k = 0; k < d->pt[p].nrange && !r; k++)
 			r = occ_add(cf, d->pt[p].range[k].map_guest,
 				    d->pt[p].range[k].map_size, d->pt[p].host_path);
+	if (d->dom0)
+		return r;   /* dom0's INTIDs are the host's (place_irqs) */
 	if (!r && d->vpl011)
 		r = used_add(cf, DTG_GUEST_SPI_VPL011, "the vpl011 UART");
 	/* virtio-mmio devices and the vSMMUv3 take INTIDs 33..44 (viommu-domain.c). */
@@ -257,6 +260,16 @@ static int place_ranges(struct copro_fin *cf, struct dtg_copro_inst *c,
 			const struct dtg_guest_region *g;
 			const char *label = m->name ? m->name : "";
 
+			if (f->d->dom0) {
+				/* dom0 sees the host's map 1:1 (Xen's
+				 * handle_device maps dom0's MMIO there) */
+				if (how == DTG_PLACE_FIXED && fixed != m->addr)
+					return dtg_error(f->ctx, DTG_EINVAL,
+							 "%s: %s: reg: range %d %s: dom0 sees the host's address map 1:1; its instance is at the host address 0x%llx, not 0x%llx",
+							 f->hname, c->host_path, m->index, label,
+							 HX(m->addr), HX(fixed));
+				how = DTG_PLACE_IDENTITY;
+			}
 			if ((how == DTG_PLACE_AUTO) != (pass == 1))
 				continue;
 			if (!m->size || (m->addr & DTG_PAGE_MASK) ||
@@ -276,7 +289,8 @@ static int place_ranges(struct copro_fin *cf, struct dtg_copro_inst *c,
 					return dtg_error(f->ctx, DTG_ERANGE,
 							 "%s: %s: reg: range %d %s: guest base 0x%llx is not page-aligned",
 							 f->hname, c->host_path, m->index, label, HX(guest));
-				g = dtg_guest_map_overlap(f->map, f->nmap, guest, span);
+				g = f->d->dom0 ? NULL :
+				    dtg_guest_map_overlap(f->map, f->nmap, guest, span);
 				if (g)
 					return dtg_error(f->ctx, DTG_EOVERLAP,
 							 "%s: %s: reg: range %d %s at guest 0x%llx+0x%llx overlaps %s (0x%llx-0x%llx)",
@@ -336,6 +350,17 @@ static int place_irqs(struct copro_fin *cf, struct dtg_copro_inst *c,
 						 "%s: %s: %s: interrupt %d does not end at a GIC SPI (%s); Xen cannot take it to inject a virtual one",
 						 f->hname, c->host_path, prop, h->index,
 						 h->controller ? h->controller : "unknown controller");
+			if (f->d->dom0) {
+				/* Xen routes dom0's IRQs 1:1 (map_irq_to_domain:
+				 * route_irq_to_guest(d, irq, irq, ...)) */
+				if (v && v != h->intid)
+					return dtg_error(f->ctx, DTG_EINVAL,
+							 "%s: %s: %s: interrupt %d: dom0's interrupts are the host's; its virtual INTID is %u, not %u",
+							 f->hname, c->host_path, prop, h->index,
+							 h->intid, v);
+				v = h->intid;
+				goto take;
+			}
 			if (v) {
 				if (v > 1019)
 					return dtg_error(f->ctx, DTG_ERANGE,
@@ -359,6 +384,7 @@ static int place_irqs(struct copro_fin *cf, struct dtg_copro_inst *c,
 			r = used_add(cf, v, c->host_path);
 			if (r)
 				return r;
+take:
 			q[i].name = h->name ? dtg_arena_strdup(f->a, h->name) : NULL;
 			q[i].host_index = h->index;
 			q[i].pintid = h->intid;
@@ -495,7 +521,11 @@ static int build_gnode(struct dtg_fin *f, struct dtg_copro_inst *c,
 		r = gprop(f, g, cap, "status", "okay", 5);
 	if (r)
 		return r;
-	snprintf(list, sizeof(list), "/passthrough/%s", g->name);
+	/* dom0's DT is the host's: the instance is the host node itself */
+	if (f->d->dom0)
+		snprintf(list, sizeof(list), "%s", c->host_path);
+	else
+		snprintf(list, sizeof(list), "/passthrough/%s", g->name);
 	c->info.guest_path = dtg_arena_strdup(f->a, list);
 	return c->info.guest_path ? 0 : -DTG_ENOMEM;
 }

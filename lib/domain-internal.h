@@ -104,6 +104,12 @@ struct dtg_gnode {
 	struct dtg_gnode *child;
 };
 
+/* A window of host pages a device maps that no earlier device of the
+ * domain maps (the plan's memory_mapping, xl.cfg's iomem). */
+struct dtg_pt_map {
+	uint64_t host, guest, size;  /* page-aligned */
+};
+
 /* A passthrough device: the description, then finalize's decisions. */
 struct dtg_pt {
 	/* description */
@@ -130,6 +136,9 @@ struct dtg_pt {
 	const char *guest_path;
 	size_t nrange;
 	struct dtg_pt_range *range;
+	size_t *share;               /* per range: shared-page group + 1, or 0 */
+	size_t nmap;
+	struct dtg_pt_map *map;      /* its ranges less pages mapped before */
 	size_t nirq;
 	struct dtg_pt_irq *irq;
 	struct dtg_gnode *gnode;     /* its node in gnodes[] below */
@@ -153,6 +162,7 @@ struct dtg_domain {
 	uint64_t (*static_mem)[2];   /* dom0less static memory banks */
 	size_t nstatic_mem, capstatic_mem;
 	bool direct_map;
+	bool dom0;                   /* the host's address map 1:1 */
 	char *llc_colors;
 
 	size_t npt, cappt;

@@ -266,6 +266,16 @@ int dtg_domain_set_direct_map(dtg_domain *d, bool enable)
 	return 0;
 }
 
+int dtg_domain_set_dom0(dtg_domain *d, bool dom0)
+{
+	int rc = require_mutable(d, "dom0");
+
+	if (rc)
+		return rc;
+	d->dom0 = dom0;
+	return 0;
+}
+
 int dtg_domain_set_llc_colors(dtg_domain *d, const char *colors)
 {
 	return set_string(d, &d->llc_colors, colors, "llc_colors");

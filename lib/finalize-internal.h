@@ -120,6 +120,15 @@ struct dtg_fin_copy {
 	struct dtg_gnode *gnode;
 };
 
+/* Ranges of several devices of the domain whose host pages overlap (a TI
+ * ti,sysc target-module and its child): one window, one translation. */
+struct dtg_fin_share {
+	uint64_t start, end;        /* union of the members' host pages */
+	bool placed;                /* delta known */
+	uint64_t delta;             /* guest - host, for every member */
+	size_t by_pt, by_range;     /* the member that set it */
+};
+
 /* One host MMIO window, in whole pages, for the page-sharing check. */
 struct dtg_fin_mmio_ix {
 	uint64_t start, end;        /* page-aligned [start, end) */
@@ -143,6 +152,13 @@ struct dtg_fin {
 	bool mix_built;
 	struct dtg_fin_mmio_ix *mix;
 	size_t nmix, cmix;
+
+	/* host offsets of this domain's devices, sorted (page sharing) */
+	int *pt_offs;
+	size_t npt_offs;
+	/* groups of ranges of several devices sharing host pages */
+	struct dtg_fin_share *share;
+	size_t nshare, cshare;
 
 	struct dtg_fin_clock *clk;   /* in order of first use */
 	size_t nclk, cclk;

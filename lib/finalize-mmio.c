@@ -2,9 +2,11 @@
 /*
  * lib/finalize-mmio.c - guest placement of every passthrough MMIO range:
  * page alignment (Xen maps whole 4 KiB pages, so an unaligned range is
- * widened only when no other host device lives in those pages), 1:1,
- * fixed and automatic placement, and the overlap checks against the
- * guest memory map, guest RAM and each other.
+ * widened only when no device of another owner lives in those pages),
+ * 1:1, fixed and automatic placement, and the overlap checks against the
+ * guest memory map, guest RAM and each other.  Ranges whose host pages
+ * overlap (a TI ti,sysc target-module and its child, given together)
+ * share one translation, and each page is mapped once (pt->map).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,13 +89,39 @@ static int build_mmio_index(struct dtg_fin *f)
 	return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* True if a host node is passed through to this domain too. */
+static bool in_domain(const struct dtg_fin *f, int offset)
+{
+	size_t lo = 0, hi = f->npt_offs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->pt_offs[mid] == offset)
+			return true;
+		if (f->pt_offs[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 /*
- * The nearest other host device with MMIO in [start, end), or -1: binary
- * search for the entries starting before end, then scan back while the
- * running maximum of ends still reaches start.
+ * The nearest other host device with MMIO in [start, end) that is (mine)
+ * or is not (!mine) passed through to this domain, or -1: binary search
+ * for the entries starting before end, then scan back while the running
+ * maximum of ends still reaches start.
  */
 static int page_neighbour(const struct dtg_fin *f, uint64_t start, uint64_t end,
-			  int self, uint64_t *nstart, uint64_t *nend)
+			  int self, bool mine)
 {
 	size_t lo = 0, hi = f->nmix;
 
@@ -109,21 +137,23 @@ static int page_neighbour(const struct dtg_fin *f, uint64_t start, uint64_t end,
 	for (size_t i = lo; i-- > 0 && f->mix[i].maxend > start;) {
 		const struct dtg_fin_mmio_ix *e = &f->mix[i];
 
-		if (e->end > start && e->offset != self) {
-			*nstart = e->start;
-			*nend = e->end;
+		if (e->end > start && e->offset != self &&
+		    in_domain(f, e->offset) == mine)
 			return e->offset;
-		}
 	}
 	return -1;
 }
 
-/* Widen an unaligned range to pages if nothing else lives in them. */
+/*
+ * Widen an unaligned range to pages if no device of another owner lives
+ * in them.  A device given to this same guest may (a TI ti,sysc
+ * target-module and its child): the pages are then mapped once for both.
+ */
 static int check_page_sharing(struct dtg_fin *f, struct dtg_pt *pt, size_t r,
 			      uint64_t start, uint64_t end)
 {
 	const struct dtg_mmio *m = &pt->host->mmio[r];
-	uint64_t ns = 0, ne = 0;
+	char path[256];
 	int other, rc;
 
 	if (!f->mix_built) {
@@ -131,15 +161,22 @@ static int check_page_sharing(struct dtg_fin *f, struct dtg_pt *pt, size_t r,
 		if (rc)
 			return rc;
 	}
-	other = page_neighbour(f, start, end, pt->host_offset, &ns, &ne);
+	other = page_neighbour(f, start, end, pt->host_offset, false);
 	if (other >= 0) {
-		char path[256];
-
 		dtg_host_path(f->host, other, path, sizeof(path));
 		return dtg_error(f->ctx, DTG_EOVERLAP,
 				 "%s: %s: reg: range %d (0x%llx+0x%llx) is not page-aligned and its pages 0x%llx-0x%llx also hold MMIO of %s; Xen maps whole pages, so the guest would get that device too",
 				 f->hname, pt->host_path, m->index, HX(m->addr),
 				 HX(m->size), HX(start), HX(end - 1), path);
+	}
+	other = page_neighbour(f, start, end, pt->host_offset, true);
+	if (other >= 0) {
+		dtg_log(f->ctx, DTG_LOG_NOTICE,
+			"%s: %s: reg: range %d (0x%llx+0x%llx) is not page-aligned; mapping whole pages 0x%llx-0x%llx, shared with %s, which this guest gets too",
+			f->hname, pt->host_path, m->index, HX(m->addr), HX(m->size),
+			HX(start), HX(end - 1),
+			dtg_host_path(f->host, other, path, sizeof(path)));
+		return 0;
 	}
 	dtg_log(f->ctx, DTG_LOG_NOTICE,
 		"%s: %s: reg: range %d (0x%llx+0x%llx) is not page-aligned; mapping whole pages 0x%llx-0x%llx (no other device lives there)",
@@ -240,6 +277,204 @@ static int place_device(struct dtg_fin *f, struct dtg_pt *pt)
 	return 0;
 }
 
+/* ---- host pages shared by several devices of this domain ---- */
+
+struct share_ent {
+	size_t p, r;
+	uint64_t start, end;
+};
+
+static int cmp_share_ent(const void *a, const void *b)
+{
+	const struct share_ent *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static struct dtg_fin_share *share_of(const struct dtg_fin *f,
+				      const struct dtg_pt *pt, size_t r)
+{
+	return pt->share && pt->share[r] ? &f->share[pt->share[r] - 1] : NULL;
+}
+
+/* A range whose guest address finalize still has to choose. */
+static bool is_auto(const struct dtg_fin *f, const struct dtg_pt *pt, size_t r)
+{
+	const struct dtg_fin_share *sh = share_of(f, pt, r);
+	uint64_t fixed;
+
+	return place_of(pt, r, &fixed) == DTG_PLACE_AUTO && !(sh && sh->placed);
+}
+
+/* Give every member of a group the group's translation. */
+static void share_apply(struct dtg_fin *f, size_t g)
+{
+	struct dtg_domain *d = f->d;
+
+	for (size_t p = 0; p < d->npt; p++)
+		for (size_t r = 0; r < d->pt[p].nrange; r++) {
+			struct dtg_pt_range *rg = &d->pt[p].range[r];
+
+			if (!d->pt[p].share || d->pt[p].share[r] != g + 1)
+				continue;
+			rg->map_guest = rg->map_host + f->share[g].delta;
+			rg->guest_addr = rg->map_guest + (rg->host_addr & DTG_PAGE_MASK);
+		}
+}
+
+/*
+ * Group the ranges whose host pages overlap (a ti,sysc target-module's
+ * registers and its child's, or two reg entries of one device in one
+ * page): they share one translation (1:1, a fixed one, or one automatic
+ * window for the whole group), so each host page is mapped once, at one
+ * guest page.
+ */
+static int find_shared(struct dtg_fin *f)
+{
+	struct dtg_domain *d = f->d;
+	struct share_ent *e;
+	size_t n = 0, k = 0;
+	int rc = 0;
+
+	for (size_t p = 0; p < d->npt; p++)
+		n += d->pt[p].nrange;
+	if (n < 2)
+		return 0;
+	e = dtg_alloc(f->ctx, n * sizeof(*e));
+	if (!e)
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	for (size_t p = 0; p < d->npt; p++)
+		for (size_t r = 0; r < d->pt[p].nrange; r++)
+			e[k++] = (struct share_ent){ p, r, d->pt[p].range[r].map_host,
+				d->pt[p].range[r].map_host + d->pt[p].range[r].map_size };
+	qsort(e, n, sizeof(*e), cmp_share_ent);
+	for (size_t i = 0, j; i < n && !rc; i = j) {
+		uint64_t end = e[i].end;
+		bool several = false;
+		struct dtg_fin_share *sh;
+
+		for (j = i + 1; j < n && e[j].start < end; j++) {
+			several = true;
+			if (e[j].end > end)
+				end = e[j].end;
+		}
+		if (!several)
+			continue;
+		if (dtg_grow(f->ctx, (void **)&f->share, &f->cshare,
+			     f->nshare + 1, sizeof(*f->share))) {
+			rc = dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+			break;
+		}
+		sh = &f->share[f->nshare++];
+		*sh = (struct dtg_fin_share){ .start = e[i].start, .end = end };
+		for (size_t m = i; m < j && !rc; m++) {
+			struct dtg_pt *pt = &d->pt[e[m].p];
+			const struct dtg_pt_range *rg = &pt->range[e[m].r];
+			uint64_t fixed;
+
+			if (!pt->share) {
+				pt->share = dtg_arena_alloc(f->a, pt->nrange * sizeof(*pt->share));
+				if (!pt->share) {
+					rc = -DTG_ENOMEM;
+					break;
+				}
+			}
+			pt->share[e[m].r] = f->nshare;
+			if (place_of(pt, e[m].r, &fixed) == DTG_PLACE_AUTO)
+				continue;
+			if (!sh->placed) {
+				sh->placed = true;
+				sh->delta = rg->map_guest - rg->map_host;
+				sh->by_pt = e[m].p;
+				sh->by_range = e[m].r;
+			} else if (rg->map_guest - rg->map_host != sh->delta) {
+				const struct dtg_pt *by = &d->pt[sh->by_pt];
+
+				rc = dtg_error(f->ctx, DTG_EOVERLAP,
+					       "%s: %s: reg: range %zu shares host pages 0x%llx-0x%llx with range %zu of %s, which is placed elsewhere in the guest; Xen maps a host page once per guest: place both alike",
+					       f->hname, pt->host_path, e[m].r, HX(sh->start),
+					       HX(sh->end - 1), sh->by_range, by->host_path);
+			}
+		}
+		if (!rc && sh->placed)
+			share_apply(f, f->nshare - 1);
+	}
+	dtg_free(f->ctx, e);
+	return rc;
+}
+
+/* Remove [a, b) from the sorted disjoint windows w[0..*n). */
+static void cut_window(struct dtg_pt_map *w, size_t *n, size_t cap,
+		       uint64_t a, uint64_t b)
+{
+	for (size_t i = 0; i < *n; i++) {
+		uint64_t s = w[i].host, e = w[i].host + w[i].size;
+
+		if (b <= s || a >= e)
+			continue;
+		if (a > s && b < e && *n < cap) {   /* split in two */
+			memmove(&w[i + 2], &w[i + 1], (*n - i - 1) * sizeof(*w));
+			w[i + 1] = (struct dtg_pt_map){ b, w[i].guest + (b - s), e - b };
+			w[i].size = a - s;
+			(*n)++;
+			i++;
+		} else if (a <= s && b >= e) {       /* all of it */
+			memmove(&w[i], &w[i + 1], (*n - i - 1) * sizeof(*w));
+			(*n)--;
+			i--;
+		} else if (a <= s) {                 /* its head */
+			w[i].guest += b - s;
+			w[i].host = b;
+			w[i].size = e - b;
+		} else {                             /* its tail */
+			w[i].size = a - s;
+		}
+	}
+}
+
+/* What each device maps: its ranges, less pages an earlier range maps. */
+static int build_maps(struct dtg_fin *f)
+{
+	struct dtg_domain *d = f->d;
+
+	for (size_t p = 0; p < d->npt; p++) {
+		struct dtg_pt *pt = &d->pt[p];
+		size_t cap = pt->nrange, n = 0;
+
+		for (size_t r = 0; r < pt->nrange; r++)
+			if (share_of(f, pt, r))
+				for (size_t q = 0; q <= p; q++)
+					cap += d->pt[q].nrange;
+		pt->map = cap ? dtg_arena_alloc(f->a, cap * sizeof(*pt->map)) : NULL;
+		if (cap && !pt->map)
+			return -DTG_ENOMEM;
+		for (size_t r = 0; r < pt->nrange; r++) {
+			const struct dtg_pt_range *rg = &pt->range[r];
+			struct dtg_pt_map *w = &pt->map[n];
+			size_t nw = 1;
+
+			w[0] = (struct dtg_pt_map){ rg->map_host, rg->map_guest,
+						    rg->map_size };
+			if (share_of(f, pt, r))
+				for (size_t q = 0; q <= p; q++)
+					for (size_t k = 0; k < (q < p ? d->pt[q].nrange : r); k++)
+						if (d->pt[q].share &&
+						    d->pt[q].share[k] == pt->share[r])
+							cut_window(w, &nw, cap - n,
+								   d->pt[q].range[k].map_host,
+								   d->pt[q].range[k].map_host +
+								   d->pt[q].range[k].map_size);
+			n += nw;
+		}
+		pt->nmap = n;
+	}
+	return 0;
+}
+
 /* One guest range in the occupancy list. */
 struct occ {
 	uint64_t start, end;   /* [start, end) */
@@ -256,6 +491,19 @@ static int cmp_occ(const void *a, const void *b)
 	if (x->pt != y->pt)
 		return x->pt < y->pt ? -1 : 1;
 	return x->range < y->range ? -1 : x->range > y->range;
+}
+
+/* Two ranges of one shared-page group: one translation, mapped once. */
+static bool same_share(const struct dtg_fin *f, const struct occ *a,
+		       const struct occ *b)
+{
+	const struct dtg_fin_share *x, *y;
+
+	if (a->pt == SIZE_MAX || b->pt == SIZE_MAX)
+		return false;
+	x = share_of(f, &f->d->pt[a->pt], a->range);
+	y = share_of(f, &f->d->pt[b->pt], b->range);
+	return x && x == y;
 }
 
 static int overlap_error(struct dtg_fin *f, const struct occ *a,
@@ -374,25 +622,32 @@ static int place_auto(struct dtg_fin *f, struct occ **occ, size_t *nocc,
 
 		for (size_t r = 0; r < pt->nrange; r++) {
 			struct dtg_pt_range *g = &pt->range[r];
-			uint64_t fixed, at;
+			struct dtg_fin_share *sh = share_of(f, pt, r);
+			uint64_t at, size = sh ? sh->end - sh->start : g->map_size;
 			struct occ e;
 
-			if (place_of(pt, r, &fixed) != DTG_PLACE_AUTO)
+			if (!is_auto(f, pt, r))
 				continue;
-			if (!auto_fit(*occ, *nocc, hint, g->map_size,
-				      auto_align(g->map_size), &at))
+			if (!auto_fit(*occ, *nocc, hint, size, auto_align(size), &at))
 				return dtg_error(f->ctx, DTG_ERANGE,
 						 "%s: %s: reg: range %zu (0x%llx bytes): no room left in the guest's free windows below RAM",
-						 f->hname, pt->host_path, r, HX(g->map_size));
-			g->map_guest = at;
-			g->guest_addr = at + (g->host_addr & DTG_PAGE_MASK);
-			e = (struct occ){ at, at + g->map_size, p, r };
+						 f->hname, pt->host_path, r, HX(size));
+			if (sh) {
+				/* the group's window, once, for every member */
+				sh->placed = true;
+				sh->delta = at - sh->start;
+				share_apply(f, (size_t)(sh - f->share));
+			} else {
+				g->map_guest = at;
+				g->guest_addr = at + (g->host_addr & DTG_PAGE_MASK);
+			}
+			e = (struct occ){ at, at + size, p, r };
 			rc = occ_insert(f, occ, nocc, cocc, &e);
 			if (rc)
 				return rc;
 			for (size_t w = 0; w < dtg_guest_auto_nwindows; w++)
 				if (hint[w] == at)
-					hint[w] = at + g->map_size;
+					hint[w] = at + size;
 		}
 	}
 	return 0;
@@ -405,8 +660,19 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 	size_t nocc = 0, cocc = 0;
 	int rc = 0;
 
+	if (d->npt) {
+		f->pt_offs = dtg_alloc(f->ctx, d->npt * sizeof(*f->pt_offs));
+		if (!f->pt_offs)
+			return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+		for (size_t p = 0; p < d->npt; p++)
+			f->pt_offs[p] = d->pt[p].host_offset;
+		f->npt_offs = d->npt;
+		qsort(f->pt_offs, d->npt, sizeof(*f->pt_offs), cmp_int);
+	}
 	for (size_t p = 0; p < d->npt && !rc; p++)
 		rc = place_device(f, &d->pt[p]);
+	if (!rc)
+		rc = find_shared(f);
 	/* 1:1 and fixed ranges: against the map, then against each other. */
 	for (size_t p = 0; p < d->npt && !rc; p++) {
 		struct dtg_pt *pt = &d->pt[p];
@@ -414,9 +680,8 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 		for (size_t r = 0; r < pt->nrange && !rc; r++) {
 			struct dtg_pt_range *g = &pt->range[r];
 			const struct dtg_guest_region *hit;
-			uint64_t fixed;
 
-			if (place_of(pt, r, &fixed) == DTG_PLACE_AUTO)
+			if (is_auto(f, pt, r))
 				continue;
 			hit = dtg_guest_map_overlap(f->map, f->nmap, g->map_guest,
 						    g->map_size);
@@ -437,7 +702,8 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 			qsort(occ, nocc, sizeof(*occ), cmp_occ);
 		/* Sorted by start: a collision shows with the running furthest end. */
 		for (size_t i = 1, far = 0; i < nocc && !rc; i++) {
-			if (occ[far].end > occ[i].start)
+			if (occ[far].end > occ[i].start &&
+			    !same_share(f, &occ[far], &occ[i]))
 				rc = overlap_error(f, &occ[far], &occ[i]);
 			if (occ[i].end > occ[far].end)
 				far = i;
@@ -445,6 +711,8 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 	}
 	if (!rc)
 		rc = place_auto(f, &occ, &nocc, &cocc);
+	if (!rc)
+		rc = build_maps(f);
 	dtg_free(f->ctx, occ);
 	return rc;
 }

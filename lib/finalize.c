@@ -146,6 +146,8 @@ static int resolve_devices(struct dtg_fin *f)
 
 static void fin_release(struct dtg_fin *f)
 {
+	dtg_free(f->ctx, f->pt_offs);
+	dtg_free(f->ctx, f->share);
 	dtg_free(f->ctx, f->mix);
 	dtg_free(f->ctx, f->clk);
 	dtg_free(f->ctx, f->clk_by_spec);
@@ -167,6 +169,9 @@ static void reset_decisions(struct dtg_domain *d)
 		pt->guest_path = NULL;
 		pt->nrange = 0;
 		pt->range = NULL;
+		pt->share = NULL;
+		pt->nmap = 0;
+		pt->map = NULL;
 		pt->nirq = 0;
 		pt->irq = NULL;
 		pt->gnode = NULL;

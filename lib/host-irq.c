@@ -83,22 +83,44 @@ static int get_cells(const dtg_host *h, int off, const char *prop,
 	return r;
 }
 
-static void gic_decode(struct dtg_irq *out)
+/*
+ * A GIC specifier <type number flags>, as Linux's gic_irq_domain_translate
+ * (irq-gic.c: types 0 SPI and 1 PPI only; irq-gic-v3.c: also 2 ESPI and
+ * 3 EPPI) and Xen's gic_irq_xlate (fewer than 3 cells is -EINVAL).  Any
+ * other type is an error, not an interrupt of another controller: Linux
+ * refuses it, and Xen's gic_irq_xlate would read it as a PPI.  A PPI's
+ * flags cell is kept whole: bits [15:8] are its CPU mask (GICv2 binding).
+ */
+static int gic_decode(const dtg_host *host, int gic, struct dtg_irq *out,
+		      char *why, size_t whylen)
 {
+	char path[512];
+	bool v3 = dtg_host_is_compatible(host, gic, "arm,gic-v3");
 	uint32_t n;
 
-	out->kind = DTG_IRQ_OTHER;
-	if (out->ncells < 3)
-		return;
+	if (out->ncells < 3) {
+		snprintf(why, whylen, "%u cells at the GIC %s, which needs <type number flags>",
+			 out->ncells, dtg_host_path(host, gic, path, sizeof(path)));
+		return -DTG_ECELLS;
+	}
 	n = out->cells[1];
 	switch (out->cells[0]) {
 	case 0: out->kind = DTG_IRQ_SPI;  out->intid = 32 + n; break;
 	case 1: out->kind = DTG_IRQ_PPI;  out->intid = 16 + n; break;
 	case 2: out->kind = DTG_IRQ_ESPI; out->intid = 4096 + n; break;
 	case 3: out->kind = DTG_IRQ_PPI;  out->intid = 1056 + n; break; /* EPPI */
-	default: return;
+	default: goto bad_type;
 	}
-	out->flags = out->cells[2] & 0xf;
+	if (out->cells[0] >= 2 && !v3)
+		goto bad_type;
+	out->flags = out->kind == DTG_IRQ_PPI ? out->cells[2] : out->cells[2] & 0xf;
+	return 0;
+bad_type:
+	snprintf(why, whylen, "GIC interrupt type %u at %s is neither SPI (0) nor PPI (1)%s",
+		 out->cells[0], dtg_host_path(host, gic, path, sizeof(path)),
+		 v3 ? ", ESPI (2) nor EPPI (3)" : " (a GICv2 has no ESPI or EPPI)");
+	out->kind = DTG_IRQ_OTHER;
+	return -DTG_EINVAL;
 }
 
 int dtg_host_irq_resolve(const dtg_host *host, int ipar, const uint32_t *spec,
@@ -157,10 +179,9 @@ int dtg_host_irq_resolve(const dtg_host *host, int ipar, const uint32_t *spec,
 			out->ncells = intsize;
 			memcpy(out->cells, match + addrsize, intsize * 4);
 			out->kind = DTG_IRQ_OTHER;
-			if (dtg_host_is_gic(host, ipar))
-				gic_decode(out);
 			*ctrl = ipar;
-			return 0;
+			return dtg_host_is_gic(host, ipar) ?
+			       gic_decode(host, ipar, out, why, whylen) : 0;
 		}
 		if (!imap) {
 			/* neither controller nor nexus: go on to its parent */

@@ -170,9 +170,15 @@ void dtg_host_resolve_mmio(struct dtg_host_devb *b)
 		return;
 	na = dtg_host_addr_cells(h, parent);
 	ns = dtg_host_size_cells(h, parent);
+	/* Load checked the parent's cells; the length is this node's own
+	 * defect: Linux's of_address_to_resource fails only this node. */
+	if (na + ns == 0 || (uint32_t)len % ((na + ns) * 4)) {
+		dtg_host_devb_error(b, "reg: %d bytes is not a multiple of %u (#address-cells %u + #size-cells %u)",
+				    len, (na + ns) * 4, na, ns);
+		return;
+	}
 	if (ns == 0)
 		return; /* bus-local addresses (i2c, spi, mdio, cpus) */
-	/* load checked that len is a whole number of (na + ns) entries */
 	pci = na == 3 && dtg_host_is_pci_bus(h, parent);
 	for (int i = 0; (size_t)(i + 1) * (na + ns) * 4 <= (size_t)len; i++) {
 		const uint8_t *e = reg + (size_t)i * (na + ns) * 4;

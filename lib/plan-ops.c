@@ -67,10 +67,12 @@ static int walk_device(struct walk *w, const struct dtg_pt *pt, int dev)
 	struct dtg_op op;
 	int err;
 
-	for (size_t r = 0; r < pt->nrange; r++) {
-		const struct dtg_pt_range *rg = &pt->range[r];
-		uint64_t mfn = rg->map_host >> 12, gfn = rg->map_guest >> 12;
-		uint64_t pages = rg->map_size >> 12;
+	/* pt->map: its ranges less host pages an earlier device of the
+	 * domain maps (a ti,sysc target-module and its child): once each. */
+	for (size_t r = 0; r < pt->nmap; r++) {
+		const struct dtg_pt_map *rg = &pt->map[r];
+		uint64_t mfn = rg->host >> 12, gfn = rg->guest >> 12;
+		uint64_t pages = rg->size >> 12;
 
 		if (!pages)
 			continue;

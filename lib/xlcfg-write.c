@@ -129,15 +129,16 @@ int dtg_xlcfg_alloc(const dtg_domain *d, const char *partial_dtb_path,
 	for (size_t i = 0; i < d->npt; i++) {
 		const struct dtg_pt *pt = &d->pt[i];
 
-		for (size_t r = 0; r < pt->nrange; r++) {
-			const struct dtg_pt_range *rg = &pt->range[r];
+		/* pages shared with an earlier device: one iomem entry */
+		for (size_t r = 0; r < pt->nmap; r++) {
+			const struct dtg_pt_map *rg = &pt->map[r];
 
-			if (!(rg->map_size >> 12))
+			if (!(rg->size >> 12))
 				continue;
 			item_sep(&b, "iomem", n++);
 			dtg_buf_printf(&b, "\"%" PRIx64 ",%" PRIx64 "@%" PRIx64 "\"",
-				       rg->map_host >> 12, rg->map_size >> 12,
-				       rg->map_guest >> 12);
+				       rg->host >> 12, rg->size >> 12,
+				       rg->guest >> 12);
 		}
 	}
 	if (n)

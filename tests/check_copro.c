@@ -282,6 +282,107 @@ START_TEST(test_dom0_instances)
 }
 END_TEST
 
+/*
+ * dom0's instances are in dom0's address map, the host's 1:1: Xen's
+ * handle_device (domain_build.c) maps a device's MMIO at its host address
+ * for dom0 and map_irq_to_domain routes its SPIs 1:1 (route_irq_to_guest
+ * with virq == irq); dom0's RAM is host RAM.  So "auto" and "1:1" are the
+ * host address, a domU's guest map (its RAM at 0x40000000, which 1 GiB
+ * covers the DRA7 DSP's 0x40800000 in) does not apply, and the instance's
+ * guest node is the host node.  DRA7 DSP, OMAP5 IPU, J721E DSS (GIC SPIs).
+ */
+START_TEST(test_dom0_host_map)
+{
+	static const struct { const char *file, *path; } c[] = {
+		{ "dra7-evm.dtb", "/ocp/dsp@40800000" },
+		{ "omap5-uevm.dtb", "/ocp/ipu@55020000" },
+		{ "k3-j721e-common-proc-board.dtb", "/bus@100000/dss@4a00000" },
+	};
+
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		dtg_ctx *ctx = tu_ctx_new();
+		dtg_host *h = tu_load_host(ctx, c[k].file);
+		dtg_domain *d0 = new_dom(ctx, h, "Domain-0");
+		struct dtg_device *dev;
+		struct dtg_copro_info in;
+		struct dtg_copro_desc desc;
+		void *blob;
+		size_t size;
+		struct dtg_copro_marks m;
+		const dtg_domain *doms[1] = { d0 };
+
+		ck_assert_int_eq(dtg_host_resolve_device(h, ctx, c[k].path, &dev), 0);
+		ck_assert_int_eq(dtg_domain_set_memory_mib(d0, 1024), 0);
+		ck_assert_int_eq(dtg_domain_set_dom0(d0, true), 0);
+		ck_assert_int_eq(dtg_domain_add_coprocessor(d0, c[k].path), 0);
+		ck_assert_msg(dtg_domain_finalize(d0) == 0, "%s", dtg_last_error(ctx));
+		ck_assert_int_eq(dtg_domain_copro_info(d0, 0, &in), 0);
+		ck_assert_str_eq(in.guest_path, c[k].path);
+		ck_assert_uint_eq(in.nrange, dev->nmmio);
+		for (size_t r = 0; r < in.nrange; r++) {
+			ck_assert_uint_eq(in.range[r].host_addr, dev->mmio[r].addr);
+			ck_assert_uint_eq(in.range[r].guest_addr, dev->mmio[r].addr);
+		}
+		for (size_t i = 0; i < in.nirq; i++)
+			ck_assert_uint_eq(in.irq[i].vintid, in.irq[i].pintid);
+		/* /chosen/xen-coprocessors in the host DT says the same */
+		ck_assert_int_eq(dtg_copro_marks_from_domains(ctx, doms, 1, &m), 0);
+		ck_assert_int_eq(dtg_copro_mark_host(ctx, h, &m, d0, &blob, &size), 0);
+		ck_assert_int_eq(fdt_check_full(blob, size), 0);
+		ck_assert_int_eq(dtg_copro_desc_parse(ctx, blob, size, "marked.dtb",
+						      "/chosen/xen-coprocessors", &desc), 0);
+		ck_assert_int_eq(dtg_copro_desc_compare(d0, &desc), 0);
+		dtg_copro_desc_free(ctx, &desc);
+		dtg_copro_marks_free(ctx, &m);
+		dtg_free(ctx, blob);
+		dtg_domain_free(d0);
+
+		/* a fixed address other than the host's: an error */
+		d0 = new_dom(ctx, h, "Domain-0");
+		ck_assert_int_eq(dtg_domain_set_dom0(d0, true), 0);
+		ck_assert_int_eq(dtg_domain_add_coprocessor(d0, c[k].path), 0);
+		ck_assert_int_eq(dtg_copro_set_placement(d0, 0, 0, DTG_PLACE_FIXED, 0x10000000), 0);
+		ck_assert_int_ne(dtg_domain_finalize(d0), 0);
+		ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "dom0 sees the host's address map 1:1"));
+		dtg_domain_free(d0);
+		dtg_device_free(ctx, dev);
+		dtg_host_free(h);
+		tu_ctx_free(ctx);
+	}
+}
+END_TEST
+
+/* dom0's interrupts are the host's: another virtual INTID is an error. */
+START_TEST(test_dom0_virq)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *h = tu_load_host(ctx, "k3-j721e-common-proc-board.dtb");
+	dtg_domain *d0 = new_dom(ctx, h, "Domain-0");
+	struct dtg_copro_info in;
+	const char *irq[] = { "common_s0" };
+
+	ck_assert_int_eq(dtg_domain_set_dom0(d0, true), 0);
+	ck_assert_int_eq(dtg_domain_add_coprocessor(d0, "/bus@100000/dss@4a00000"), 0);
+	ck_assert_int_eq(dtg_copro_select_irqs(d0, 0, irq, 1, false), 0);
+	ck_assert_msg(dtg_domain_finalize(d0) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_copro_info(d0, 0, &in), 0);
+	ck_assert_uint_eq(in.nirq, 1);
+	ck_assert_uint_ge(in.irq[0].pintid, 32);
+	ck_assert_uint_eq(in.irq[0].vintid, in.irq[0].pintid);
+	dtg_domain_free(d0);
+	d0 = new_dom(ctx, h, "Domain-0");
+	ck_assert_int_eq(dtg_domain_set_dom0(d0, true), 0);
+	ck_assert_int_eq(dtg_domain_add_coprocessor(d0, "/bus@100000/dss@4a00000"), 0);
+	ck_assert_int_eq(dtg_copro_select_irqs(d0, 0, irq, 1, false), 0);
+	ck_assert_int_eq(dtg_copro_set_virq(d0, 0, 0, 40), 0);
+	ck_assert_int_ne(dtg_domain_finalize(d0), 0);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "dom0's interrupts are the host's"));
+	dtg_domain_free(d0);
+	dtg_host_free(h);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 /* The xl.cfg key, and the xl.cfg output read back to the same model. */
 START_TEST(test_xlcfg_key)
 {
@@ -491,6 +592,8 @@ static Suite *copro_suite(void)
 	tcase_add_test(tc, test_j721e_c66);
 	tcase_add_test(tc, test_j721e_dss_subsets);
 	tcase_add_test(tc, test_dom0_instances);
+	tcase_add_test(tc, test_dom0_host_map);
+	tcase_add_test(tc, test_dom0_virq);
 	tcase_add_test(tc, test_xlcfg_key);
 	tcase_add_test(tc, test_bad_reg_name);
 	tcase_add_test(tc, test_bad_base_on_ram);

@@ -200,6 +200,42 @@ START_TEST(test_pcie_iommu_map)
 }
 END_TEST
 
+/*
+ * A PPI keeps its whole flags cell, the CPU mask in bits [15:8] too (the
+ * GICv2 binding's third cell; Linux's irq-gic.c gic_irq_domain_translate
+ * takes the trigger from bits [3:0] and Xen's gic_irq_xlate the same, but
+ * the cell a guest is given is the whole one, as libxl's set_interrupt
+ * writes (cpumask << 8) | level).  From `dtc -I dtb -O dts`:
+ * arm32-virt /timer interrupts = <1 13 0x104 1 14 0x104 1 11 0x104 1 10 0x104>
+ * (QEMU, 1 CPU); omap5-uevm and dra7-evm /timer <1 13 0x308 ...> (2 CPUs,
+ * level-low).
+ */
+START_TEST(test_ppi_cpu_mask)
+{
+	static const struct { const char *file; uint32_t flags; } b[] = {
+		{ "arm32-virt.dtb", 0x104 }, { "omap5-uevm.dtb", 0x308 },
+		{ "dra7-evm.dtb", 0x308 },
+	};
+	static const uint32_t intid[] = { 29, 30, 27, 26 };
+
+	for (size_t k = 0; k < sizeof(b) / sizeof(b[0]); k++) {
+		dtg_ctx *ctx = tu_ctx_new();
+		dtg_host *h = tu_load_host(ctx, b[k].file);
+		struct dtg_device *d = resolve(h, ctx, "/timer");
+
+		ck_assert_uint_eq(d->nirq, 4);
+		for (size_t i = 0; i < 4; i++) {
+			ck_assert_int_eq(d->irq[i].kind, DTG_IRQ_PPI);
+			ck_assert_uint_eq(d->irq[i].intid, intid[i]);
+			ck_assert_uint_eq(d->irq[i].flags, b[k].flags);
+		}
+		dtg_device_free(ctx, d);
+		dtg_host_free(h);
+		tu_ctx_free(ctx);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host-real");
@@ -211,6 +247,7 @@ int main(void)
 	tcase_add_test(tc, test_j721e);
 	tcase_add_test(tc, test_sdm845_iommus);
 	tcase_add_test(tc, test_pcie_iommu_map);
+	tcase_add_test(tc, test_ppi_cpu_mask);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

@@ -15,3 +15,7 @@ TESTS += tests/check_blob
 tests_check_blob_SOURCES = tests/check_blob.c
 tests_check_blob_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_blob_LDADD = $(TEST_CORE_LDADD)
+TESTS += tests/boards-stm32.sh
+EXTRA_DIST += tests/boards-stm32.sh
+TESTS += tests/boards-dra7-sysc.sh
+EXTRA_DIST += tests/boards-dra7-sysc.sh

@@ -3,6 +3,7 @@
  * tools/cli-domain.c - an xl.cfg file to a finalized domain: read, parse,
  * describe, finalize; the first error is printed and nothing is returned.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <xendtgen/config.h>
@@ -11,17 +12,34 @@
 
 #include "cli.h"
 
+static struct dtg_domain *load_domain(dtg_ctx *ctx, const dtg_host *host,
+				      const char *cfg_path, unsigned release,
+				      bool dom0, dtg_config **cfg_out);
+
 struct dtg_domain *cli_load_domain(dtg_ctx *ctx, const dtg_host *host,
 				   const char *cfg_path)
 {
 	return cli_load_domain_cfg(ctx, host, cfg_path, NULL);
 }
 
+struct dtg_domain *cli_load_dom0(dtg_ctx *ctx, const dtg_host *host,
+				 const char *cfg_path)
+{
+	return load_domain(ctx, host, cfg_path, 0, true, NULL);
+}
+
 struct dtg_domain *cli_load_domain_cfg(dtg_ctx *ctx, const dtg_host *host,
 				       const char *cfg_path,
 				       dtg_config **cfg_out)
 {
-	return cli_load_domain_release(ctx, host, cfg_path, 0, cfg_out);
+	return load_domain(ctx, host, cfg_path, 0, false, cfg_out);
+}
+
+struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
+					   const char *cfg_path, unsigned release,
+					   dtg_config **cfg_out)
+{
+	return load_domain(ctx, host, cfg_path, release, false, cfg_out);
 }
 
 int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release)
@@ -37,9 +55,9 @@ int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release)
 	return 0;
 }
 
-struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
-					   const char *cfg_path, unsigned release,
-					   dtg_config **cfg_out)
+static struct dtg_domain *load_domain(dtg_ctx *ctx, const dtg_host *host,
+				      const char *cfg_path, unsigned release,
+				      bool dom0, dtg_config **cfg_out)
 {
 	dtg_config *cfg = NULL;
 	dtg_domain *d = NULL;
@@ -58,6 +76,8 @@ struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
 		r = dtg_domain_set_xen_release(d, release);
 	if (!r)
 		r = dtg_domain_apply_config(d, cfg);
+	if (!r && dom0)
+		r = dtg_domain_set_dom0(d, true);
 	if (!r)
 		r = dtg_domain_finalize(d);
 	if (r) {

@@ -77,6 +77,9 @@ struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
 					   struct dtg_config **cfg);
 /* --xen 4.17 .. 4.22 (NULL: 0); prints the error and returns -1. */
 int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release);
+/* The same for dom0 (dtg_domain_set_dom0: the host's address map 1:1). */
+struct dtg_domain *cli_load_dom0(dtg_ctx *ctx, const dtg_host *host,
+				 const char *cfg_path);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_inspect(int argc, char **argv);

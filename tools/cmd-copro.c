@@ -59,7 +59,7 @@ int cmd_copro_mark(int argc, char **argv)
 		dtg_ctx_free(ctx);
 		return CLI_FAIL;
 	}
-	if (dom0_cfg && !(doms[ndom++] = cli_load_domain(ctx, h, dom0_cfg)))
+	if (dom0_cfg && !(doms[ndom++] = cli_load_dom0(ctx, h, dom0_cfg)))
 		goto done;
 	for (size_t i = 0; i < ncfg; i++)
 		if (!(doms[ndom++] = cli_load_domain(ctx, h, cfgs[i])))

@@ -93,6 +93,16 @@ int dtg_domain_set_direct_map(dtg_domain *d, bool enable);
 int dtg_domain_set_llc_colors(dtg_domain *d, const char *colors);
 
 /*
+ * The domain is dom0 (the hardware domain).  Xen gives dom0 the host's
+ * address map 1:1 (its RAM is host RAM, a device is at its host address,
+ * interrupts are routed 1:1 - Xen's handle_device / map_irq_to_domain),
+ * so its coprocessor instances sit at their host addresses and IRQs,
+ * whatever the placement (auto and 1:1 alike; a fixed address other than
+ * the host's is an error), instead of in a domU's guest map.
+ */
+int dtg_domain_set_dom0(dtg_domain *d, bool dom0);
+
+/*
  * Pass the host node at host_path through.  Returns the device index
  * (>= 0), -DTG_ENOTFOUND for an unknown path, -DTG_EDUPLICATE if the same
  * node is already passed through.

@@ -9,12 +9,13 @@
  * to CPU physical addresses, interrupts decoded down to the GIC, IOMMU
  * master IDs, and phandle dependencies (clocks, resets, ...).
  *
- * Problems confined to one resource (an untranslatable reg entry, a
- * dangling phandle, a specifier of the wrong length) do not fail
- * resolution: they are listed in dtg_device.errors, each message starting
- * with the property name ("reg: ...").  Problems that make the whole tree
- * untrustworthy (bad header, #address-cells out of range, a reg whose
- * length is not a multiple of its cells, an interrupt-parent cycle) fail
+ * Problems confined to one node (an untranslatable reg entry, a reg whose
+ * length is not a multiple of its cells, a dangling phandle, a specifier
+ * of the wrong length) do not fail the load nor resolution: they are listed
+ * in dtg_device.errors, each message starting with the property name
+ * ("reg: ..."), and refuse only a passthrough of that device.  Problems
+ * that make the whole tree untrustworthy (bad header, #address-cells out
+ * of range, a duplicate phandle, an interrupt-parent cycle) fail
  * dtg_host_load() with a message naming file, node and property.
  */
 #ifndef XENDTGEN_HOST_H
@@ -98,7 +99,8 @@ struct dtg_irq {
 	enum dtg_irq_kind kind;
 	const char *controller;  /* path of the final controller */
 	uint32_t intid;          /* GIC INTID (kinds SPI, PPI, ESPI) */
-	uint32_t flags;          /* trigger flags, IRQ_TYPE_* (1,2,4,8) */
+	uint32_t flags;          /* the flags cell: trigger IRQ_TYPE_* (1,2,4,8)
+				    in [3:0]; a PPI keeps its CPU mask [15:8] */
 	uint32_t ncells;         /* specifier at the final controller */
 	uint32_t cells[DTG_MAX_CELLS];
 	int index;               /* interrupt index in the device */
