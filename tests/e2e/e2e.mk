@@ -11,6 +11,7 @@ EXTRA_DIST += \
 	tests/e2e/machine.sh \
 	tests/e2e/common.sh \
 	tests/e2e/compare_guest_dt.py \
+	tests/e2e/cross-build.sh \
 	tests/e2e/dom0less.sh \
 	tests/e2e/fdt.py \
 	tests/e2e/fetch.sh \
