@@ -19,3 +19,5 @@ endif
 
 TESTS += tests/cli-plan.sh
 EXTRA_DIST += tests/cli-plan.sh
+TESTS += tests/cli-apply.sh
+EXTRA_DIST += tests/cli-apply.sh
