@@ -10,7 +10,8 @@
 # libdtgen is linked in statically (dom0 gets one binary besides the Debian
 # libraries); the README says how to build the shared libraries.
 # Reuses BUILDDIR (configure cache, make's own incrementality): only the
-# first run pays for configure.  Prints BUILDDIR/tools/dtgen's path last.
+# first run pays for configure.  Builds BUILDDIR/tools/dtgen and
+# BUILDDIR/toolstack (examples/toolstack.c); prints dtgen's path last.
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -euo pipefail
 SRC=$1 B=$2
@@ -34,6 +35,14 @@ if [ ! -f Makefile ] || [ "$(cat .cross-stamp 2>/dev/null)" != "$stamp" ]; then
 fi
 grep -q '^#define HAVE_XENCTRL 1' config.h ||
     { echo "cross-build.sh: configure did not find arm64 libxenctrl in $R" >&2; exit 1; }
-# The library and dtgen only (no examples, benchmarks or tests).
-make -j2 tools/dtgen >&2
+make -j2 >&2
+# The example toolstack, built as its comment says: against the installed
+# library (staged), found through pkg-config.
+make -s install DESTDIR="$B/stage" >&2
+pcdir=$(dirname "$(find "$B/stage" -name libdtgen.pc | head -n1)")
+flags=$(PKG_CONFIG_LIBDIR=$pcdir PKG_CONFIG_SYSROOT_DIR=$B/stage \
+        pkg-config --static --cflags --libs libdtgen)
+$HOSTT-gcc -std=gnu11 -O2 -Wall -Wextra -o "$B/toolstack" "$SRC/examples/toolstack.c" \
+    -I"$R/usr/include" $flags -L"$R/usr/lib/$HOSTT" \
+    -Wl,-rpath-link,"$R/usr/lib/$HOSTT:$R/lib/$HOSTT" -lxenctrl -lfdt >&2
 echo "$B/tools/dtgen"

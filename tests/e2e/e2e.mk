@@ -4,6 +4,7 @@
 # needs qemu-system-aarch64 (Debian: qemu-system-arm), dtc, fdtget, fdtput.
 if E2E
 TESTS += tests/e2e/dom0less.sh tests/e2e/negative.sh
+TESTS += tests/e2e/xl.sh
 endif
 EXTRA_DIST += \
 	tests/e2e/README \
@@ -16,7 +17,10 @@ EXTRA_DIST += \
 	tests/e2e/fdt.py \
 	tests/e2e/fetch.sh \
 	tests/e2e/mkinitramfs.py \
-	tests/e2e/negative.sh
+	tests/e2e/negative.sh \
+	tests/e2e/xl.sh \
+	tests/e2e/xl-dom0-init.sh \
+	tests/e2e/mkdom0initramfs.py
 clean-local: clean-local-e2e
 clean-local-e2e:
 	-rm -rf tests/e2e/work

@@ -85,8 +85,6 @@ aptc update >&2
 DOM0_PKGS="xen-utils-4.17 xenstore-utils libxenmisc4.17 libxencall1 libxenevtchn1
  libxenforeignmemory1 libxengnttab1 libxendevicemodel1 libxenstore4 libxentoolcore1
  libxentoollog1 libxenhypfs1 libyajl2 libc6 libfdt1 libuuid1 zlib1g libgcc-s1
- libnl-3-200 libnl-route-3-200 liblzma5 libzstd1 libbz2-1.0 liblzo2-2 libext2fs2
- libcom-err2 libgnutls30 libsystemd0 libcap2 libgcrypt20 libgpg-error0 liblz4-1
  libfdt-dev libxen-dev"
 fetch_dom0() {
     local kpkg kver d="$CACHE/dom0.tmp"
