@@ -128,7 +128,7 @@ int cmd_apply(int argc, char **argv)
 	return status;
 #else
 	fprintf(stderr, "dtgen: apply: this dtgen was built without libxenctrl "
-		"(configure found no xenctrl.h/-lxenctrl; Debian: libxen-dev)\n");
+		"(configure: no libxenctrl; Debian: libxen-dev)\n");
 	return CLI_FAIL;
 #endif
 }
