@@ -36,7 +36,9 @@ CROSS=$E2E_WORKBASE/cross-aarch64
 if ! ARM_DTGEN=$(/bin/bash "$E2E_DIR/cross-build.sh" "$top_srcdir" "$CROSS" 2> "$E2E_WORKBASE/cross.log" | tail -n1); then
     tail -n 30 "$E2E_WORKBASE/cross.log"; say "FAIL: cross build"; exit 1
 fi
-say "cross-built for aarch64 in $(( $(date +%s) - t )) s: $(file -b "$ARM_DTGEN" | cut -d, -f1-2)"
+arch=$(readelf -h "$ARM_DTGEN" | sed -n 's/^ *Machine: *//p')
+[ "$arch" = AArch64 ] || { say "FAIL: cross-built dtgen is for '$arch'"; exit 1; }
+say "cross-built dtgen and the example toolstack for $arch in $(( $(date +%s) - t )) s"
 
 e2e_setup xl
 HOST=$WORK/host.dtb
