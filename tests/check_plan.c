@@ -346,6 +346,8 @@ struct recorder {
 	size_t n;
 	size_t fail_at;   /* index of the call that fails (SIZE_MAX: none) */
 	uint32_t domid;
+	bool inverse[64]; /* call i was unbind_pt_spi_irq/deassign_dt_device */
+	size_t fail_at2;  /* a second failing call (0: none) */
 };
 
 static int rec(struct recorder *r, const struct dtg_op *op, uint32_t domid)
@@ -353,6 +355,10 @@ static int rec(struct recorder *r, const struct dtg_op *op, uint32_t domid)
 	ck_assert_uint_lt(r->n, 64);
 	ck_assert_uint_eq(domid, r->domid);
 	r->ops[r->n] = *op;
+	if (r->fail_at2 && r->n == r->fail_at2) {
+		r->n++;
+		return -2;
+	}
 	return r->n++ == r->fail_at ? -1 : 0;
 }
 
@@ -406,7 +412,34 @@ static int rec_assign(void *o, uint32_t domid, const char *path)
 }
 
 static const struct dtg_xc_ops rec_ops = {
-	rec_iomem, rec_map, rec_irq, rec_bind, rec_assign
+	rec_iomem, rec_map, rec_irq, rec_bind, rec_assign, NULL, NULL
+};
+
+static int rec_unbind(void *o, uint32_t domid, uint32_t irq, uint16_t spi)
+{
+	struct recorder *r = o;
+
+	r->inverse[r->n] = true;
+	return rec_bind(o, domid, irq, spi);
+}
+
+static int rec_deassign(void *o, uint32_t domid, const char *path)
+{
+	struct recorder *r = o;
+
+	r->inverse[r->n] = true;
+	return rec_assign(o, domid, path);
+}
+
+/* With the inverses: a failed plan is undone. */
+static const struct dtg_xc_ops undo_ops = {
+	.iomem_permission = rec_iomem,
+	.memory_mapping = rec_map,
+	.irq_permission = rec_irq,
+	.bind_pt_spi_irq = rec_bind,
+	.assign_dt_device = rec_assign,
+	.deassign_dt_device = rec_deassign,
+	.unbind_pt_spi_irq = rec_unbind,
 };
 
 static bool same_op(const struct dtg_op *a, const struct dtg_op *b)
@@ -480,6 +513,73 @@ START_TEST(test_execute_stops)
 	partial.bind_pt_spi_irq = NULL;
 	ck_assert_int_eq(dtg_plan_execute(fx.d, 3, &partial, NULL, NULL),
 			 -DTG_EINVAL);
+	free(ops);
+	fx_free(&fx);
+}
+END_TEST
+
+/* Call c of r is the inverse of plan op p. */
+static void assert_inverse(const struct recorder *r, size_t c,
+			   const struct dtg_op *p)
+{
+	struct dtg_op want = *p;
+	bool by_inverse_callback = false;
+
+	switch (p->kind) {
+	case DTG_OP_IOMEM_PERMISSION: want.u.iomem.allow = false; break;
+	case DTG_OP_MEMORY_MAPPING: want.u.mapping.add = false; break;
+	case DTG_OP_IRQ_PERMISSION: want.u.irq.allow = false; break;
+	case DTG_OP_BIND_PT_IRQ:
+	case DTG_OP_ASSIGN_DEVICE: by_inverse_callback = true; break;
+	}
+	ck_assert_msg(same_op(&r->ops[c], &want), "call %zu is not the inverse of %s",
+		      c, dtg_op_name(p->kind));
+	ck_assert_int_eq(r->inverse[c], by_inverse_callback);
+}
+
+/*
+ * libxl's own failure path (libxl__arch_domain_create failing after some
+ * xc calls) leaves the domain to be destroyed; a toolstack that keeps the
+ * domain needs each done op undone, last first: unbind before the IRQ
+ * permission goes, unmap before the iomem permission goes.
+ */
+START_TEST(test_execute_undoes)
+{
+	struct fixture fx = { 0 };
+	struct dtg_op *ops;
+	size_t n;
+
+	big_host(&fx);
+	ops = plan_of(fx.d, &n);
+	for (size_t at = 0; at < n; at++) {
+		struct recorder r = { .fail_at = at, .domid = 3 };
+		size_t failed = SIZE_MAX;
+
+		ck_assert_int_eq(dtg_plan_execute(fx.d, 3, &undo_ops, &r, &failed),
+				 -DTG_ECALLBACK);
+		ck_assert_uint_eq(failed, at);
+		ck_assert_uint_eq(r.n, 2 * at + 1);
+		for (size_t j = 0; j < at; j++)
+			assert_inverse(&r, at + 1 + j, &ops[at - 1 - j]);
+		ck_assert_ptr_nonnull(strstr(dtg_last_error(fx.ctx), "were undone"));
+		ck_assert_ptr_nonnull(strstr(dtg_last_error(fx.ctx),
+					     dtg_op_name(ops[at].kind)));
+	}
+	/* an undo that fails: the others still run, the message names it */
+	struct recorder r = { .fail_at = n - 1, .fail_at2 = n + 1, .domid = 3 };
+	ck_assert_int_eq(dtg_plan_execute(fx.d, 3, &undo_ops, &r, NULL),
+			 -DTG_ECALLBACK);
+	ck_assert_uint_eq(r.n, 2 * n - 1);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(fx.ctx), "failed too: -2"));
+
+	/* dtg_plan_undo of the whole plan: every op's inverse, last first */
+	struct recorder u = { .fail_at = SIZE_MAX, .domid = 3 };
+	ck_assert_int_eq(dtg_plan_undo(fx.d, 3, &undo_ops, &u, n), 0);
+	ck_assert_uint_eq(u.n, n);
+	for (size_t j = 0; j < n; j++)
+		assert_inverse(&u, j, &ops[n - 1 - j]);
+	ck_assert_int_eq(dtg_plan_undo(fx.d, 3, &undo_ops, &u, n + 1), -DTG_EINVAL);
+	ck_assert_int_eq(dtg_plan_undo(fx.d, 3, &rec_ops, &u, n), -DTG_EINVAL);
 	free(ops);
 	fx_free(&fx);
 }
@@ -748,6 +848,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_enospace_and_state);
 	tcase_add_test(tc, test_execute_all);
 	tcase_add_test(tc, test_execute_stops);
+	tcase_add_test(tc, test_execute_undoes);
 	tcase_add_test(tc, test_encode_layout);
 	tcase_add_test(tc, test_encode_null_handle);
 	tcase_add_test(tc, test_text_json);

@@ -28,3 +28,6 @@ tests_check_release_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_release_LDADD = $(TEST_LDADD)
 TESTS += tests/release-cli.sh
 EXTRA_DIST += tests/release-cli.sh
+
+TESTS += tests/cli-apply.sh
+EXTRA_DIST += tests/cli-apply.sh

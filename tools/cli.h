@@ -93,5 +93,6 @@ int cmd_complete(int argc, char **argv);   /* tools/cmd-complete.c */
 int cmd_dom0less(int argc, char **argv);
 int cmd_copro_mark(int argc, char **argv);  /* tools/cmd-copro.c */
 int cmd_copro_read(int argc, char **argv);
+int cmd_apply(int argc, char **argv);      /* tools/cmd-apply.c */
 
 #endif

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "copro-mark", cmd_copro_mark,
 	  "copro-mark HOST.dtb [--dom0 DOM0.cfg] GUEST.cfg... (-o OUT.dtb | --cmdline)" },
 	{ "copro-read", cmd_copro_read, "copro-read HOST.dtb [--cmdline LINE]" },
+	{ "apply", cmd_apply, "apply HOST.dtb GUEST.cfg --domid N [--undo] [-v]" },
 };
 
 static void usage(FILE *f)

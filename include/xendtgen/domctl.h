@@ -109,7 +109,16 @@ int dtg_plan_ops(const dtg_domain *d, struct dtg_op *ops, size_t cap,
  * Callbacks mirroring libxenctrl (xc_domain_iomem_permission,
  * xc_domain_memory_mapping, xc_domain_irq_permission,
  * xc_domain_bind_pt_spi_irq, xc_assign_dt_device), so libxl passes thin
- * wrappers.  Each returns 0 or a negative value, which stops the plan.
+ * wrappers.  Each returns 0 or a negative value (conventionally -errno),
+ * which stops the plan.  bind_pt_spi_irq's machine_irq is the host INTID
+ * and spi the guest's (Xen 4.17 requires them equal); libxenctrl takes
+ * them the other way round: xc_domain_bind_pt_spi_irq(xch, domid, spi,
+ * machine_irq).
+ *
+ * The last two are the inverses of bind_pt_spi_irq and assign_dt_device
+ * (xc_domain_unbind_pt_spi_irq, xc_deassign_dt_device); the inverses of
+ * the others are the same callbacks with allow_access/add_mapping 0.
+ * They are optional: when both are set, a failed plan is undone.
  */
 struct dtg_xc_ops {
 	int (*iomem_permission)(void *opaque, uint32_t domid,
@@ -132,16 +141,36 @@ struct dtg_xc_ops {
 	int (*viommu_alloc_vsid_range)(void *opaque, uint32_t domid,
 				       uint16_t nr_sids, uint32_t first_psid,
 				       uint32_t *first_vsid);
+	int (*deassign_dt_device)(void *opaque, uint32_t domid,
+				  const char *path);
+	int (*unbind_pt_spi_irq)(void *opaque, uint32_t domid,
+				 uint32_t machine_irq, uint16_t spi);
 };
 
 /*
  * Run the plan for domain domid through ops.  Stops at the first failing
  * callback: returns -DTG_ECALLBACK and *failed (if not NULL) is the index
- * of the op that failed.
+ * of the op that failed; the error message names the domain, the device,
+ * the op with its arguments and the callback's return value.  When ops
+ * has both inverse callbacks, the ops done before the failing one are
+ * then undone in reverse order (as dtg_plan_undo), so a failed plan
+ * leaves the domain as it found it; the message says how many were
+ * undone, and which undo failed if one did.
  */
 int dtg_plan_execute(const dtg_domain *d, uint32_t domid,
 		     const struct dtg_xc_ops *ops, void *opaque,
 		     size_t *failed);
+
+/*
+ * Undo the first count ops of the plan (count = the plan's length undoes
+ * all of it, e.g. to release a domain's devices) in reverse order, each
+ * through its inverse: deassign_dt_device, unbind_pt_spi_irq,
+ * irq_permission deny, memory_mapping remove, iomem_permission deny.
+ * Needs both inverse callbacks.  Goes on past a failing undo (to release
+ * what it can); returns -DTG_ECALLBACK naming the first that failed.
+ */
+int dtg_plan_undo(const dtg_domain *d, uint32_t domid,
+		  const struct dtg_xc_ops *ops, void *opaque, size_t count);
 
 /*
  * Supplies the guest handle value (a pointer in the toolstack's address

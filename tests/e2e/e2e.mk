@@ -5,6 +5,7 @@
 if E2E
 TESTS += tests/e2e/dom0less.sh tests/e2e/negative.sh
 TESTS += tests/e2e/hybrid.sh
+TESTS += tests/e2e/xl.sh
 endif
 EXTRA_DIST += \
 	tests/e2e/README \
@@ -12,12 +13,16 @@ EXTRA_DIST += \
 	tests/e2e/machine.sh \
 	tests/e2e/common.sh \
 	tests/e2e/compare_guest_dt.py \
+	tests/e2e/cross-build.sh \
 	tests/e2e/dom0less.sh \
 	tests/e2e/fdt.py \
 	tests/e2e/fetch.sh \
 	tests/e2e/hybrid.sh \
 	tests/e2e/mkinitramfs.py \
-	tests/e2e/negative.sh
+	tests/e2e/negative.sh \
+	tests/e2e/xl.sh \
+	tests/e2e/xl-dom0-init.sh \
+	tests/e2e/mkdom0initramfs.py
 clean-local: clean-local-e2e
 clean-local-e2e:
 	-rm -rf tests/e2e/work

@@ -6,6 +6,11 @@
 #   linux-image-<abi>-arm64    -> Image     (uncompressed arm64 Image, guest kernel)
 #   busybox-static (arm64)     -> busybox   (static arm64 binary for the initramfs)
 #
+# With --dom0, also (into $CACHE/dom0/root, a tree of extracted packages):
+#   the dom0 userland for `xl create` (xen-utils-4.17, xenstore-utils, their
+#   libraries), the dom0 kernel's Xen modules, and libfdt-dev/libxen-dev
+#   (arm64): the sysroot the aarch64 cross build of dtgen links against.
+#
 # Cache: ${DTGEN_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dtgen-e2e}.
 # A later run finds the files there and does no network access.
 # Prints the cache directory on stdout (last line); progress goes to stderr.
@@ -21,9 +26,15 @@ SUITE=${DTGEN_E2E_SUITE:-bookworm}
 XENPKG=xen-hypervisor-4.17-arm64
 
 log() { echo "fetch.sh: $*" >&2; }
+DOM0=no
+[ "${1:-}" != --dom0 ] || DOM0=yes
+base_cached() {
+    [ -s "$CACHE/xen" ] && [ -s "$CACHE/Image" ] && [ -s "$CACHE/busybox" ] \
+        && [ -s "$CACHE/VERSIONS" ]
+}
+dom0_cached() { [ "$DOM0" = no ] || [ -e "$CACHE/dom0/COMPLETE" ]; }
 
-if [ -s "$CACHE/xen" ] && [ -s "$CACHE/Image" ] && [ -s "$CACHE/busybox" ] \
-   && [ -s "$CACHE/VERSIONS" ]; then
+if base_cached && dom0_cached; then
     log "cached in $CACHE"
     echo "$CACHE"
     exit 0
@@ -66,6 +77,50 @@ aptcache() { apt-cache "${APTOPTS[@]}" "$@"; }
 
 log "apt update (arm64, private state in $APT)"
 aptc update >&2
+
+# --dom0: the packages E2E.md's "With a Linux dom0 and xl create" names (the
+# xl binaries, xenstored, their shared-library closure incl. libgcc-s1, which
+# glibc dlopens), the -dev packages of the cross build, and the kernel
+# package of the cached Image for its Xen modules.
+DOM0_PKGS="xen-utils-4.17 xenstore-utils libxenmisc4.17 libxencall1 libxenevtchn1
+ libxenforeignmemory1 libxengnttab1 libxendevicemodel1 libxenstore4 libxentoolcore1
+ libxentoollog1 libxenhypfs1 libyajl2 libc6 libfdt1 libuuid1 zlib1g libgcc-s1
+ libfdt-dev libxen-dev"
+fetch_dom0() {
+    local kpkg kver d="$CACHE/dom0.tmp"
+    kpkg=$(sed -n 's/^Package: \(linux-image-[^ ]*\) Version: \(.*\)$/\1=\2/p' "$CACHE/VERSIONS")
+    [ -n "$kpkg" ] || { log "no kernel package in $CACHE/VERSIONS"; exit 1; }
+    rm -rf "$d" && mkdir -p "$d/root" "$APT/dl0"
+    chmod a+rwX "$APT/dl0"
+    log "dom0 packages: $(echo $DOM0_PKGS) $kpkg"
+    # shellcheck disable=SC2086
+    (cd "$APT/dl0" && aptc download $DOM0_PKGS "$kpkg" >&2)
+    for deb in "$APT"/dl0/*.deb; do
+        case "$(basename "$deb")" in
+        linux-image-*)  # only the Xen modules dom0 loads
+            dpkg-deb -x "$deb" "$APT/k"
+            kver=$(ls "$APT/k/lib/modules")
+            mkdir -p "$d/root/lib/modules/$kver"
+            (cd "$APT/k/lib/modules/$kver" && find kernel/drivers/xen -name '*.ko*' \
+                | while read -r m; do mkdir -p "$d/root/lib/modules/$kver/$(dirname "$m")"
+                      cp "$m" "$d/root/lib/modules/$kver/$m"; done)
+            rm -rf "$APT/k" ;;
+        *) dpkg-deb -x "$deb" "$d/root" ;;
+        esac
+        dpkg-deb -f "$deb" Package Version | paste -sd' ' >> "$d/VERSIONS"
+    done
+    rm -rf "$CACHE/dom0" && mv "$d" "$CACHE/dom0"
+    : > "$CACHE/dom0/COMPLETE"
+    log "dom0 tree cached in $CACHE/dom0/root"
+}
+if [ "$DOM0" = yes ] && ! dom0_cached; then
+    base_cached || { log "fetching the base packages first"; /bin/bash "$0" >/dev/null; }
+    fetch_dom0
+fi
+if base_cached; then
+    echo "$CACHE"
+    exit 0
+fi
 
 # The linux-image-arm64 metapackage depends on the current ABI's image package.
 KPKG=$(aptcache show linux-image-arm64 2>/dev/null \

@@ -53,11 +53,11 @@ for d in /sys/bus/platform/devices/*; do
 done
 irqline() { l=$(grep "$1" /proc/interrupts | tr -s ' '); echo "${l:-none}"; }
 case "$role" in
-rtc|probe*)
+rtc|both|probe*)
     echo "E2E-IRQ-BEFORE: $(irqline rtc-pl031)"
     if [ -e /sys/class/rtc/rtc0 ]; then
         echo "E2E-RTC: rtc0 name=$(cat /sys/class/rtc/rtc0/name) time=$(cat /sys/class/rtc/rtc0/time 2>/dev/null)"
-        if [ "$role" = rtc ]; then
+        if [ "$role" = rtc ] || [ "$role" = both ]; then
             echo 0 > /sys/class/rtc/rtc0/wakealarm 2>/dev/null
             if echo +2 > /sys/class/rtc/rtc0/wakealarm; then
                 echo "E2E-RTC: alarm set $(cat /sys/class/rtc/rtc0/wakealarm)"
@@ -73,7 +73,7 @@ rtc|probe*)
     ;;
 esac
 case "$role" in
-gpio)
+gpio|both)
     echo "E2E-GPIO: ls /sys/class/gpio: $(ls /sys/class/gpio | tr '\n' ' ')"
     for c in /sys/class/gpio/gpiochip*; do
         [ -e "$c" ] || continue

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tools/xc-backend.c - the domctl plan through libxenctrl (Xen 4.17's
+ * tools/libs/ctrl/xc_domain.c): each callback is one xc_* call, as libxl's
+ * libxl__arch_domain_create/libxl_create.c make them for iomem, irqs and
+ * dtdev.  A failure records the call and errno and returns -errno.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <xenctrl.h>
+
+#include "xc-backend.h"
+
+/* Trace the call; on failure remember it and Xen's errno. */
+static int done(struct xc_backend *b, const char *call, int rc,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int done(struct xc_backend *b, const char *call, int rc,
+		const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (b->trace) {
+		fprintf(b->trace, "%s(", call);
+		va_start(ap, fmt);
+		vfprintf(b->trace, fmt, ap);
+		va_end(ap);
+		if (rc < 0)
+			fprintf(b->trace, ") = -1 %s\n", strerror(err ? err : EIO));
+		else
+			fprintf(b->trace, ") = 0\n");
+		fflush(b->trace);
+	}
+	if (rc >= 0)
+		return 0;
+	b->failed_call = call;
+	b->failed_errno = err ? err : EIO;
+	return -b->failed_errno;
+}
+
+static int be_iomem(void *o, uint32_t domid, uint64_t first_mfn,
+		    uint64_t nr_mfns, uint8_t allow)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_domain_iomem_permission",
+		    xc_domain_iomem_permission(b->xch, domid, first_mfn,
+					       nr_mfns, allow),
+		    "%" PRIu32 ", 0x%" PRIx64 ", 0x%" PRIx64 ", %u",
+		    domid, first_mfn, nr_mfns, allow);
+}
+
+static int be_map(void *o, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		  uint64_t nr, uint32_t add)
+{
+	struct xc_backend *b = o;
+
+	/* On a failed add, libxenctrl itself removes the whole range. */
+	errno = 0;
+	return done(b, "xc_domain_memory_mapping",
+		    xc_domain_memory_mapping(b->xch, domid, gfn, mfn, nr,
+					     add ? DPCI_ADD_MAPPING
+						 : DPCI_REMOVE_MAPPING),
+		    "%" PRIu32 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", %s",
+		    domid, gfn, mfn, nr, add ? "ADD" : "REMOVE");
+}
+
+static int be_irq(void *o, uint32_t domid, uint32_t pirq, bool allow)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_domain_irq_permission",
+		    xc_domain_irq_permission(b->xch, domid, pirq, allow),
+		    "%" PRIu32 ", %" PRIu32 ", %d", domid, pirq, allow);
+}
+
+/* libxenctrl takes (vspi, spi): the guest's SPI first, then the host's. */
+static int be_bind(void *o, uint32_t domid, uint32_t machine_irq,
+		   uint16_t spi)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_domain_bind_pt_spi_irq",
+		    xc_domain_bind_pt_spi_irq(b->xch, domid, spi,
+					      (uint16_t)machine_irq),
+		    "%" PRIu32 ", %u, %" PRIu32, domid, spi, machine_irq);
+}
+
+static int be_unbind(void *o, uint32_t domid, uint32_t machine_irq,
+		     uint16_t spi)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_domain_unbind_pt_spi_irq",
+		    xc_domain_unbind_pt_spi_irq(b->xch, domid, spi,
+						(uint16_t)machine_irq),
+		    "%" PRIu32 ", %u, %" PRIu32, domid, spi, machine_irq);
+}
+
+/* xc_*_dt_device take char *: they only copy the path to a bounce buffer. */
+static int be_assign(void *o, uint32_t domid, const char *path)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_assign_dt_device",
+		    xc_assign_dt_device(b->xch, domid, (char *)path),
+		    "%" PRIu32 ", \"%s\"", domid, path);
+}
+
+static int be_deassign(void *o, uint32_t domid, const char *path)
+{
+	struct xc_backend *b = o;
+
+	errno = 0;
+	return done(b, "xc_deassign_dt_device",
+		    xc_deassign_dt_device(b->xch, domid, (char *)path),
+		    "%" PRIu32 ", \"%s\"", domid, path);
+}
+
+const struct dtg_xc_ops xc_backend_ops = {
+	.iomem_permission = be_iomem,
+	.memory_mapping = be_map,
+	.irq_permission = be_irq,
+	.bind_pt_spi_irq = be_bind,
+	.assign_dt_device = be_assign,
+	.deassign_dt_device = be_deassign,
+	.unbind_pt_spi_irq = be_unbind,
+};
+
+int xc_backend_open(struct xc_backend *b, FILE *trace)
+{
+	memset(b, 0, sizeof(*b));
+	b->trace = trace;
+	b->xch = xc_interface_open(NULL, NULL, 0);
+	return b->xch ? 0 : -1;
+}
+
+void xc_backend_close(struct xc_backend *b)
+{
+	if (b->xch)
+		xc_interface_close(b->xch);
+	b->xch = NULL;
+}
