@@ -614,7 +614,15 @@ static int read_setting(struct cfg_parser *ps)
 		e->line = line;
 		goto out;
 	}
-	/* `key = value` (or `+=` on a new key): last one wins, as in xl */
+	/* `key = value` (or `+=` on a new key): the last one wins, as in xl
+	 * (libxlu's xlu__cfg_set_store() prepends each setting and find()
+	 * returns the newest), but not silently: a repeated key is most
+	 * often a mistake, or an attempt to hide a value from a reviewer. */
+	if (e->line)
+		dtg_log(ps->ctx, DTG_LOG_WARN,
+			"%s:%u: %s: set again (before at line %u); the last "
+			"value is used, as xl does", ps->cfg->name, line,
+			e->key, e->line);
 	entry_clear(ps->ctx, e);
 	e->type = tmp.type;
 	e->text = tmp.text;

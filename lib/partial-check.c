@@ -773,6 +773,37 @@ static void check_max_phandle(struct checker *ck)
 	       "for 0xfde8: the default of Xen and libxl)" : "");
 }
 
+/*
+ * The structure block is walked by node; fdt_check_full() (libfdt 1.6.1)
+ * accepts some blocks the walk cannot use, e.g. one whose first token is
+ * FDT_END (no root node).  Report those as what they are, with the token's
+ * file offset and libfdt's error, rather than as missing nodes.
+ */
+static int struct_corrupt(struct checker *ck, const char *where, int nodeoff, int err)
+{
+	return dtg_error(ck->ctx, DTG_EBADDTB,
+			 "%s: %s: the DTB's structure block is corrupt: %s "
+			 "(node at file offset 0x%x)", ck->name, where,
+			 fdt_strerror(err),
+			 (unsigned)(fdt_off_dt_struct(ck->fdt) + (unsigned)nodeoff));
+}
+
+static int check_root_node(struct checker *ck)
+{
+	int next, len;
+	uint32_t tag = fdt_next_tag(ck->fdt, 0, &next);
+
+	if (tag != FDT_BEGIN_NODE)
+		return dtg_error(ck->ctx, DTG_EBADDTB,
+				 "%s: /: the DTB's structure block is corrupt: "
+				 "it starts with token 0x%x at file offset 0x%x, "
+				 "not the root node (FDT_BEGIN_NODE)", ck->name,
+				 (unsigned)tag, (unsigned)fdt_off_dt_struct(ck->fdt));
+	if (!fdt_get_name(ck->fdt, 0, &len))
+		return struct_corrupt(ck, "/", 0, len);
+	return 0;
+}
+
 int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		      const void *partial, size_t size, const char *name,
 		      dtg_partial_issue_fn fn, void *opaque)
@@ -789,8 +820,14 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 	if (r)
 		return r;
 
+	r = check_root_node(&ck);
+	if (r)
+		return r;
 	fdt_for_each_subnode(off, partial, 0) {
 		const char *n = fdt_get_name(partial, off, NULL);
+
+		if (!n)
+			return struct_corrupt(&ck, "/", off, -FDT_ERR_BADSTRUCTURE);
 
 		if (!strcmp(n, "passthrough")) {
 			pt = off;
@@ -813,6 +850,8 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 			       "nodes under /passthrough");
 		}
 	}
+	if (off < 0 && off != -FDT_ERR_NOTFOUND)
+		return struct_corrupt(&ck, "/", 0, off);
 	check_max_phandle(&ck);
 	if (pt < 0) {
 		report(&ck, 0, "/passthrough", NULL, FX_XL_FAILS,
@@ -825,6 +864,11 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		has_ip = true;
 	fdt_for_each_subnode(off, partial, pt)
 		check_node(&ck, off, ac, sc, cells_ok, true, has_ip, v, 1);
+	if (off < 0 && off != -FDT_ERR_NOTFOUND && !ck.err) {
+		dtg_free(ctx, ck.gr);
+		dtg_free(ctx, ck.spi);
+		return struct_corrupt(&ck, "/passthrough", pt, off);
+	}
 
 	dtg_free(ctx, ck.gr);
 	dtg_free(ctx, ck.spi);

@@ -35,4 +35,15 @@ check_bad 'dt_passthrough = [ "path=/pl031@9010000,iommu=no,speed=9" ]\n' \
 check_bad 'dt_passthrough = [ "path=/pl031@9010000,iommu=no" ]\nirqs = [ 35 ]\n' \
 	'bad.cfg:2: irqs: 35 is not an interrupt of a device'
 check_bad 'dt_passthrough = [ "path=/nosuch@0" ]\n' 'bad.cfg:1: dt_passthrough: '
+# a key set twice: the last value wins, as in xl (libxlu_cfg.c,
+# xlu__cfg_set_store() prepends and find() returns the newest setting),
+# with a warning naming file, line, key and the earlier line
+printf 'name = "rtc"\nmemory = 128\nmemory = 256\ndt_passthrough = [ "path=/pl031@9010000,iommu=no" ]\n' \
+	> "$TMP/dup.cfg"
+"$DTGEN" guest-dt "$DATA/virt.dtb" "$TMP/dup.cfg" -o "$TMP/dup.dtb" 2>"$TMP/err" ||
+	fail "duplicate key: $(cat "$TMP/err")"
+grep -qF "dup.cfg:3: memory: set again (before at line 2); the last value is used, as xl does" \
+	"$TMP/err" || fail "duplicate key: no warning: $(cat "$TMP/err")"
+test "$(fdtget -t x "$TMP/dup.dtb" /memory@40000000 reg)" = "0 40000000 0 10000000" ||
+	fail "duplicate key: not the last value (256 MiB)"
 echo "PASS: dtgen with xl.cfg input"

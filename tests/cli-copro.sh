@@ -81,4 +81,17 @@ printf '%s\n' 'name = "pt"' 'memory = 256' 'dt_passthrough = [ "path=/ocp/dsp@40
 if "$dtgen" copro-mark "$host" dsp1.cfg pt.cfg -o cross.dtb 2> cross.err; then fail "cross accepted"; fi
 grep -q 'shared with dsp1 but passed through to pt' cross.err || fail "cross: $(cat cross.err)"
 [ ! -e cross.dtb ] || fail "cross: output written"
+
+# --help is an answer, as for every other subcommand (tools/dtgen.c): the
+# usage on stdout, nothing on stderr, exit 0; a wrong call stays exit 2.
+for c in copro-mark copro-read partial plan; do
+	st=0; "$dtgen" "$c" --help > help.out 2> help.err || st=$?
+	[ "$st" -eq 0 ] || fail "$c --help: exit $st"
+	grep -q "usage: dtgen $c" help.out || fail "$c --help: stdout: $(cat help.out)"
+	[ ! -s help.err ] || fail "$c --help: stderr: $(cat help.err)"
+done
+for c in copro-mark copro-read; do
+	st=0; "$dtgen" "$c" > help.out 2> help.err || st=$?
+	[ "$st" -eq 2 ] && grep -q "usage: dtgen $c" help.err || fail "$c without arguments: exit $st"
+done
 echo "ok"

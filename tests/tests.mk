@@ -20,6 +20,10 @@ tests_check_ctx_SOURCES = tests/check_ctx.c
 tests_check_ctx_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_ctx_LDADD = $(TEST_LDADD)
 
+# where -o writes: atomic replace, symlinks followed, devices written in place
+TESTS += tests/cli-output.sh
+EXTRA_DIST += tests/cli-output.sh
+
 include tests/host.mk
 include tests/shadow.mk
 include tests/domain.mk

@@ -2,6 +2,7 @@
 /* tools/cli-util.c - file I/O and error reporting for the dtgen CLI. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,52 +47,173 @@ int cli_read_file(const char *path, void **data, size_t *size)
 	return 0;
 }
 
+/* Write all of data to fd; -1 with errno on failure. */
+static int write_all(int fd, const void *data, size_t size)
+{
+	for (size_t off = 0; off < size;) {
+		ssize_t w = write(fd, (const char *)data + off, size - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The file path names after following symbolic links (as a shell's ">"
+ * would), also when the last link dangles: the result is malloc'ed.
+ * Directories on the way are left as written (rename works through them).
+ */
+static char *follow_links(const char *path)
+{
+	char *cur = strdup(path);
+
+	for (int depth = 0; cur && depth < 40; depth++) {
+		char target[PATH_MAX], *next;
+		struct stat st;
+		ssize_t n;
+
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, target, sizeof(target) - 1);
+		if (n < 0)
+			return cur;
+		target[n] = '\0';
+		if (target[0] == '/' || !strchr(cur, '/')) {
+			next = strdup(target);
+		} else {    /* relative to the link's own folder */
+			size_t dlen = (size_t)(strrchr(cur, '/') - cur) + 1;
+
+			next = malloc(dlen + (size_t)n + 1);
+			if (next) {
+				memcpy(next, cur, dlen);
+				memcpy(next + dlen, target, (size_t)n + 1);
+			}
+		}
+		free(cur);
+		cur = next;
+	}
+	return cur;     /* a loop: let open() report ELOOP */
+}
+
+/* A device, FIFO or other non-regular file is written in place: replacing
+ * it by a regular file would break it (and /dev/full must report ENOSPC). */
+static int write_in_place(const char *path, const char *real, const void *data,
+			  size_t size)
+{
+	int fd = open(real, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, size) ||
+	    (fsync(fd) && errno != EINVAL && errno != EROFS && errno != ENOTSUP)) {
+		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd)) {
+		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cli_write_file(const char *path, const void *data, size_t size)
 {
-	size_t plen = strlen(path);
-	char *tmp;
-	int fd;
+	char *real, *tmp = NULL, *dir;
+	const char *slash;
+	struct stat st;
+	bool exists;
+	mode_t mode, mask;
+	int fd = -1, saved;
 
 	if (!strcmp(path, "-")) {
 		if (fwrite(data, 1, size, stdout) != size || fflush(stdout)) {
-			fprintf(stderr, "dtgen: stdout: write error\n");
+			fprintf(stderr, "dtgen: stdout: %s\n", strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
-	tmp = malloc(plen + 16);
-	if (!tmp)
+	real = follow_links(path);
+	if (!real) {
+		fprintf(stderr, "dtgen: %s: out of memory\n", path);
 		return -1;
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+	}
+	exists = stat(real, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(EISDIR));
+		free(real);
+		return -1;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		int r = write_in_place(path, real, data, size);
+
+		free(real);
+		return r;
+	}
+	/* A regular file (or none yet): write a temporary next to it, then
+	 * rename it over the file, so that readers see the old or the new
+	 * content, never a part. */
+	slash = strrchr(real, '/');
+	dir = slash ? strndup(real, (size_t)(slash - real) + (slash == real)) : strdup(".");
+	tmp = malloc(strlen(real) + 16);
+	if (!dir || !tmp) {
+		fprintf(stderr, "dtgen: %s: out of memory\n", path);
+		goto out;
+	}
+	snprintf(tmp, strlen(real) + 16, "%s.tmpXXXXXX", real);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(errno));
-		free(tmp);
-		return -1;
+		/* name the file asked for and the folder that refused */
+		fprintf(stderr, "dtgen: %s: cannot create a file in %s: %s\n",
+			path, dir, strerror(errno));
+		goto out;
 	}
-	for (size_t off = 0; off < size;) {
-		ssize_t w = write(fd, (const char *)data + off, size - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+	if (exists) {
+		/* the file keeps its mode (and, for root, its owner) */
+		mode = st.st_mode & 07777;
+		if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid))
 			goto fail;
-		}
-		off += (size_t)w;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
 	}
-	if (fchmod(fd, 0644) || fsync(fd) || close(fd)) {
+	if (write_all(fd, data, size) || fchmod(fd, mode) || fsync(fd))
+		goto fail;
+	if (close(fd)) {
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path))
-		goto fail_closed;
+	fd = -1;
+	if (rename(tmp, real))
+		goto fail;
+	/* make the rename itself durable */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
 	free(tmp);
+	free(dir);
+	free(real);
 	return 0;
 fail:
-	close(fd);
-fail_closed:
-	fprintf(stderr, "dtgen: %s: %s\n", path, strerror(errno));
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
 	unlink(tmp);
+	fprintf(stderr, "dtgen: %s: %s\n", path, strerror(saved));
+out:
 	free(tmp);
+	free(dir);
+	free(real);
 	return -1;
 }
 

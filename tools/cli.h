@@ -41,8 +41,13 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts,
 int cli_read_file(const char *path, void **data, size_t *size);
 
 /*
- * Write data to path atomically: a temporary in the same directory, fsync,
- * rename.  "-" writes to stdout.  On failure nothing is left behind.
+ * Write data to path as a user expects of -o: symbolic links are followed;
+ * a regular file (or a new one) is replaced atomically (a temporary in the
+ * same folder, fsync, rename) keeping an existing file's mode (and, for
+ * root, owner), a new one getting 0666 less the umask; a device, FIFO or
+ * other non-regular file is written in place, never replaced.  "-" writes
+ * to stdout.  Errors name path and the real reason (a refusing folder is
+ * named too); on failure no temporary is left behind.
  */
 int cli_write_file(const char *path, const void *data, size_t size);
 

@@ -46,7 +46,7 @@ int cmd_copro_mark(int argc, char **argv)
 	const char *pos[MAX_DOMS + 1];
 	int n = cli_parse(argc, argv, opts, pos, MAX_DOMS + 1);
 
-	if (n < 1 || (n == 1 && !dom0_cfg) || (!out == !cmdline))
+	if (n == CLI_HELP || n < 1 || (n == 1 && !dom0_cfg) || (!out == !cmdline))
 		goto usage;
 	host_path = pos[0];
 	for (int i = 1; i < n; i++)
@@ -100,8 +100,10 @@ done:
 	dtg_ctx_free(ctx);
 	return status;
 usage:
-	fprintf(stderr, "usage: dtgen copro-mark HOST.dtb [--dom0 DOM0.cfg] GUEST.cfg... (-o OUT.dtb | --cmdline)\n");
-	return CLI_USAGE;
+	/* --help is an answer (stdout, 0), as for every subcommand */
+	fprintf(n == CLI_HELP ? stdout : stderr,
+		"usage: dtgen copro-mark HOST.dtb [--dom0 DOM0.cfg] GUEST.cfg... (-o OUT.dtb | --cmdline)\n");
+	return n == CLI_HELP ? CLI_OK : CLI_USAGE;
 }
 
 int cmd_copro_read(int argc, char **argv)
@@ -110,14 +112,15 @@ int cmd_copro_read(int argc, char **argv)
 	struct dtg_copro_marks m = { 0 };
 	dtg_ctx *ctx;
 	dtg_host *h;
-	int r;
+	int r, n;
 
 	const struct cli_opt opts[] = {
 		{ "--cmdline", NULL, &line, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (cli_parse(argc, argv, opts, &host_path, 1) != 1)
+	n = cli_parse(argc, argv, opts, &host_path, 1);
+	if (n != 1)
 		goto usage;
 	ctx = cli_ctx_new();
 	if (!ctx)
@@ -148,6 +151,7 @@ int cmd_copro_read(int argc, char **argv)
 	dtg_ctx_free(ctx);
 	return r ? CLI_FAIL : CLI_OK;
 usage:
-	fprintf(stderr, "usage: dtgen copro-read HOST.dtb [--cmdline LINE]\n");
-	return CLI_USAGE;
+	fprintf(n == CLI_HELP ? stdout : stderr,
+		"usage: dtgen copro-read HOST.dtb [--cmdline LINE]\n");
+	return n == CLI_HELP ? CLI_OK : CLI_USAGE;
 }

@@ -14,6 +14,29 @@
  * callback table below, so a hypervisor can compile the sources in.
  *
  * Functions return 0 on success or a negative DTG_SHADOW_E* code.
+ *
+ * Work bound.  One call of dtg_shadow_sync(), _resync(), _resync_pages(),
+ * _resync_entries(), _invalidate() or _continue() makes, whatever the
+ * guest tables hold and whatever extents the p2m callback reports:
+ *  - at most P p2m callbacks;
+ *  - at most A + 3 T allocations: A for split tables (2 per split table:
+ *    its bookkeeping and the table), and 3 per guest table mirrored for the
+ *    first time (T: at most one per (guest table, level) reachable from
+ *    the base, so bounded by the guest's own tables);
+ *  - otherwise, work linear in the entries of the guest tables it compares
+ *    (each mirrored table at most once per call; only the listed groups for
+ *    the hinted resyncs), plus one table's entries per split table made.
+ * P and A are the call's budget (dtg_shadow_set_budget(); by default
+ * DTG_SHADOW_DEFAULT_P2M_BUDGET and DTG_SHADOW_DEFAULT_ALLOC_BUDGET).  A
+ * leaf is proven contiguous in machine memory with at most 16 p2m calls; a
+ * leaf not proven so (short or fragmented extents) is split one level
+ * down, never reported as a fault, so short extents give a finer shadow,
+ * not more calls per entry.  Leaf work the budget does not cover is
+ * deferred: its shadow entries are invalid meanwhile (the MMU faults there;
+ * it never maps memory the guest did not map), and the call returns
+ * -DTG_SHADOW_EAGAIN after doing all the rest.  Call dtg_shadow_continue()
+ * (or any operation) until it returns 0; each call with a full budget makes
+ * progress, so a finite table needs finitely many calls.
  */
 #ifndef XENDTGEN_SHADOW_H
 #define XENDTGEN_SHADOW_H
@@ -33,7 +56,17 @@ enum dtg_shadow_error {
 	DTG_SHADOW_EINVAL,   /* bad argument (unaligned base, NULL callback) */
 	DTG_SHADOW_ENOENT,   /* nothing mapped (lookup, p2m callback) */
 	DTG_SHADOW_ESTATE,   /* no table base synced yet */
+	DTG_SHADOW_EAGAIN,   /* the call's budget ran out: the shadow is valid
+				but incomplete; call dtg_shadow_continue() */
 };
+
+/* Default budget of one call (see "Work bound" above) and the minimum
+ * (the worst cost of one unit of leaf work: a 16-entry group check and one
+ * leaf; one split table). */
+#define DTG_SHADOW_DEFAULT_P2M_BUDGET 8192u
+#define DTG_SHADOW_DEFAULT_ALLOC_BUDGET 256u
+#define DTG_SHADOW_MIN_P2M_BUDGET 32u
+#define DTG_SHADOW_MIN_ALLOC_BUDGET 2u
 
 /*
  * Page-table formats.  Each is one file in lib/shadow/ (fmt-*.c) behind one
@@ -134,6 +167,16 @@ struct dtg_shadow;
  * table is copied.  No table is shadowed until dtg_shadow_sync(). */
 int dtg_shadow_create(struct dtg_shadow **out, const struct dtg_shadow_format *fmt,
 		      const struct dtg_shadow_callbacks *cb, void *opaque);
+
+/* Set the budget of each later call: at most p2m_calls p2m callbacks and
+ * allocs split-table allocations (see "Work bound").  -DTG_SHADOW_EINVAL
+ * below the minimums.  UINT64_MAX for both removes the bound. */
+int dtg_shadow_set_budget(struct dtg_shadow *e, uint64_t p2m_calls, uint64_t allocs);
+
+/* Continue the leaf work deferred by an earlier call (which returned
+ * -DTG_SHADOW_EAGAIN) with a new budget, without comparing guest tables:
+ * 0 when none is left, -DTG_SHADOW_EAGAIN while some is. */
+int dtg_shadow_continue(struct dtg_shadow *e);
 
 /* Free every table and snapshot, then the engine.  NULL is allowed. */
 void dtg_shadow_destroy(struct dtg_shadow *e);

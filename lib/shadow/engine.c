@@ -4,8 +4,9 @@
  * invalidate, lookup, statistics.
  *
  * Every operation runs as: bump the generation, update shadow entries,
- * then (if anything changed) flush the remote TLB, and only then free the
- * tables that nothing points at any more.
+ * continue deferred leaf work while the call's budget lasts, then (if
+ * anything changed) flush the remote TLB, and only then free the tables
+ * that nothing points at any more.
  */
 #include "internal.h"
 
@@ -31,6 +32,8 @@ int dtg_shadow_create(struct dtg_shadow **out, const struct dtg_shadow_format *f
 	e->cb = *cb;
 	e->opaque = opaque;
 	e->st.bytes = sizeof(*e);
+	e->p2m_budget = DTG_SHADOW_DEFAULT_P2M_BUDGET;
+	e->alloc_budget = DTG_SHADOW_DEFAULT_ALLOC_BUDGET;
 	e->scratch_size = (size_t)fmt->nent[0] * fmt->esize;
 	for (unsigned l = 1; l < fmt->levels; l++)
 		if ((size_t)fmt->nent[l] * fmt->esize > e->scratch_size)
@@ -70,15 +73,40 @@ static void begin(struct dtg_shadow *e, bool check_shared)
 	e->changed = false;
 	e->err = 0;
 	e->check_shared = check_shared;
+	e->p2m_used = 0;
+	e->alloc_used = 0;
 	dtg_shadow_p2m_flush(e);
 }
 
 static int end(struct dtg_shadow *e)
 {
+	dtg_shadow_drain(e);
 	if ((e->changed || e->zombies) && e->cb.flush_tlb)
 		e->cb.flush_tlb(e->opaque, dtg_shadow_root(e));
-	dtg_shadow_reap(e);
-	return e->err;
+	dtg_shadow_reap(e);     /* zombies leave the pending list too */
+	if (e->err)
+		return e->err;
+	return e->phead ? -DTG_SHADOW_EAGAIN : 0;
+}
+
+int dtg_shadow_set_budget(struct dtg_shadow *e, uint64_t p2m_calls, uint64_t allocs)
+{
+	if (!e || p2m_calls < DTG_SHADOW_MIN_P2M_BUDGET ||
+	    allocs < DTG_SHADOW_MIN_ALLOC_BUDGET)
+		return -DTG_SHADOW_EINVAL;
+	e->p2m_budget = p2m_calls;
+	e->alloc_budget = allocs;
+	return 0;
+}
+
+int dtg_shadow_continue(struct dtg_shadow *e)
+{
+	if (!e)
+		return -DTG_SHADOW_EINVAL;
+	if (!e->root)
+		return -DTG_SHADOW_ESTATE;
+	begin(e, false);
+	return end(e);
 }
 
 int dtg_shadow_sync(struct dtg_shadow *e, uint64_t base_ipa)

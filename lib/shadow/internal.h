@@ -15,6 +15,14 @@
 #define DTG_SHADOW_GROUP 16          /* replicated / contiguous group size */
 #define DTG_SHADOW_PAGE_SHIFT 12
 #define DTG_SHADOW_HASH_BITS 12
+/* A leaf's machine frames are probed with at most this many p2m calls;
+ * a leaf not proven contiguous within them is split one level down. */
+#define DTG_SHADOW_PROBE 16
+/* Worst cost of one unit of leaf work (a group check plus one leaf, or one
+ * leaf and the split table it may need); a unit starts only if the rest of
+ * the call's budget covers it.  The public minimum budget is this. */
+#define DTG_SHADOW_UNIT_P2M (2 * DTG_SHADOW_PROBE)
+#define DTG_SHADOW_UNIT_ALLOC 2
 
 /* Table words may be read through a wider type than they were written. */
 typedef uint64_t __attribute__((may_alias)) dtg_shadow_u64a;
@@ -81,7 +89,13 @@ struct dtg_shadow_node {
 	uint8_t level;
 	uint8_t kind;
 	bool zombie;
-	struct dtg_shadow_node *child[]; /* per entry: table it points to */
+	bool queued;                   /* on the engine's pending list */
+	uint32_t npending;             /* bits set in pend */
+	struct dtg_shadow_node *pnext, *pprev; /* pending list */
+	uint64_t *pend;                /* per entry: leaf work left for later */
+	uint64_t attrs;                /* split: attributes of the split leaf */
+	struct dtg_shadow_node *child[]; /* per entry: table it points to;
+					    the pend bitmap follows */
 };
 
 struct dtg_shadow {
@@ -100,6 +114,11 @@ struct dtg_shadow {
 	int err;                          /* sticky error of this op */
 	/* p2m cache: the last contiguous extent returned */
 	uint64_t c_ipa, c_len, c_ma;
+	/* work bound of one call: p2m callbacks and split-table allocations
+	 * made so far in this call, against the budget */
+	uint64_t p2m_used, alloc_used, p2m_budget, alloc_budget;
+	/* nodes with deferred leaf work (npending > 0), oldest first */
+	struct dtg_shadow_node *phead, *ptail;
 	struct dtg_shadow_stats st;
 };
 
@@ -126,6 +145,10 @@ struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa
 					     unsigned level);
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n);
 void dtg_shadow_reap(struct dtg_shadow *e);
+void dtg_shadow_defer(struct dtg_shadow *e, struct dtg_shadow_node *n,
+		      unsigned i0, unsigned i1);
+void dtg_shadow_undefer(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			unsigned i0, unsigned i1);
 void dtg_shadow_report(struct dtg_shadow *e, unsigned kind, unsigned level,
 		       const struct dtg_shadow_node *n, unsigned idx, uint64_t ipa);
 
@@ -137,5 +160,13 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
 			unsigned i0, unsigned i1, bool force);
 void dtg_shadow_p2m_flush(struct dtg_shadow *e);
+void dtg_shadow_drain(struct dtg_shadow *e);
+
+/* May one more unit of leaf work start within this call's budget? */
+static inline bool dtg_shadow_unit_ok(const struct dtg_shadow *e)
+{
+	return e->p2m_used + DTG_SHADOW_UNIT_P2M <= e->p2m_budget &&
+	       e->alloc_used + DTG_SHADOW_UNIT_ALLOC <= e->alloc_budget;
+}
 
 #endif

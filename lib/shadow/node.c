@@ -29,9 +29,11 @@ static void mem_free(struct dtg_shadow *e, void *p, size_t size, unsigned flags)
 	e->st.bytes -= size;
 }
 
-static size_t node_bytes(unsigned nent)
+/* The node, its child pointers, then its pending bitmap (one bit per entry). */
+static size_t node_bytes(unsigned nchild, unsigned nent)
 {
-	return sizeof(struct dtg_shadow_node) + nent * sizeof(struct dtg_shadow_node *);
+	return sizeof(struct dtg_shadow_node) + nchild * sizeof(struct dtg_shadow_node *) +
+	       (nent + 63u) / 64u * sizeof(uint64_t);
 }
 
 static unsigned table_flags(const struct dtg_shadow *e)
@@ -57,10 +59,15 @@ struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level
 	size_t tsize = dtg_shadow_table_size(e, level);
 	struct dtg_shadow_node *n;
 
-	n = mem_alloc(e, node_bytes(nchild), 8, 0, NULL);
+	/* Split tables are the work a guest leaf can multiply: charged to the
+	 * call's budget (mirrors are bounded by the guest's own tables). */
+	if (kind == DTG_SHADOW_NODE_SPLIT)
+		e->alloc_used += DTG_SHADOW_UNIT_ALLOC;
+	n = mem_alloc(e, node_bytes(nchild, nent), 8, 0, NULL);
 	if (!n)
 		return NULL;
-	dtg_shadow_memset(n, 0, node_bytes(nchild));
+	dtg_shadow_memset(n, 0, node_bytes(nchild, nent));
+	n->pend = (uint64_t *)(void *)&n->child[nchild];
 	n->nent = nent;
 	n->nchild = nchild;
 	n->level = (uint8_t)level;
@@ -87,7 +94,7 @@ struct dtg_shadow_node *dtg_shadow_node_new(struct dtg_shadow *e, unsigned level
 	return n;
 fail:
 	mem_free(e, n->shadow, tsize, table_flags(e));
-	mem_free(e, n, node_bytes(nchild), 0);
+	mem_free(e, n, node_bytes(nchild, nent), 0);
 	return NULL;
 }
 
@@ -121,10 +128,74 @@ struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa
 	return NULL;
 }
 
+static void unqueue(struct dtg_shadow *e, struct dtg_shadow_node *n)
+{
+	if (!n->queued)
+		return;
+	if (n->pprev)
+		n->pprev->pnext = n->pnext;
+	else
+		e->phead = n->pnext;
+	if (n->pnext)
+		n->pnext->pprev = n->pprev;
+	else
+		e->ptail = n->pprev;
+	n->pnext = n->pprev = NULL;
+	n->queued = false;
+}
+
+/* Entries [i0, i1) of n wait for the budget of a later call: their shadow
+ * entries are invalid meanwhile (the MMU faults there, never maps wrong
+ * memory), and n goes to the tail of the pending list. */
+void dtg_shadow_defer(struct dtg_shadow *e, struct dtg_shadow_node *n,
+		      unsigned i0, unsigned i1)
+{
+	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_INVALID };
+
+	for (unsigned i = i0; i < i1; i++) {
+		uint64_t bit = (uint64_t)1 << (i % 64);
+
+		e->fmt->encode(e->fmt, n->level, n->shadow, i, &p);
+		if (!(n->pend[i / 64] & bit)) {
+			n->pend[i / 64] |= bit;
+			n->npending++;
+		}
+	}
+	if (n->npending && !n->queued) {
+		n->queued = true;
+		n->pnext = NULL;
+		n->pprev = e->ptail;
+		if (e->ptail)
+			e->ptail->pnext = n;
+		else
+			e->phead = n;
+		e->ptail = n;
+	}
+}
+
+/* Entries [i0, i1) of n are being translated now. */
+void dtg_shadow_undefer(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			unsigned i0, unsigned i1)
+{
+	if (!n->npending)
+		return;
+	for (unsigned i = i0; i < i1; i++) {
+		uint64_t bit = (uint64_t)1 << (i % 64);
+
+		if (n->pend[i / 64] & bit) {
+			n->pend[i / 64] &= ~bit;
+			n->npending--;
+		}
+	}
+	if (!n->npending)
+		unqueue(e, n);
+}
+
 void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n)
 {
 	size_t tsize = dtg_shadow_table_size(e, n->level);
 
+	unqueue(e, n);
 	if (n->kind == DTG_SHADOW_NODE_MIRROR) {
 		unhash(e, n);
 		if (n->prev)
@@ -140,7 +211,7 @@ void dtg_shadow_node_free(struct dtg_shadow *e, struct dtg_shadow_node *n)
 	}
 	e->st.tables--;
 	mem_free(e, n->shadow, tsize, table_flags(e));
-	mem_free(e, n, node_bytes(n->nchild), 0);
+	mem_free(e, n, node_bytes(n->nchild, n->nent), 0);
 }
 
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n)

@@ -8,6 +8,13 @@
  * slot.  A group is kept as a group in the shadow only if it is consistent
  * and its machine frames are contiguous and aligned; a leaf whose frames
  * are not is split into a shadow-only table one level down.
+ *
+ * Work bound: every p2m callback and every split table is charged to the
+ * call's budget, and leaf work is done in units whose worst cost is known
+ * (DTG_SHADOW_UNIT_*): a unit starts only if the budget left covers it,
+ * otherwise its entries are deferred (invalid in the shadow, a bit in the
+ * node's pend bitmap) and dtg_shadow_drain() of a later call does them.  A
+ * new split table is always filled by the drain, so units never nest.
  */
 #include "internal.h"
 
@@ -31,6 +38,7 @@ static int p2m(struct dtg_shadow *e, uint64_t ipa, uint64_t *ma, uint64_t *len)
 		*len = e->c_len - (ipa - e->c_ipa);
 		return 0;
 	}
+	e->p2m_used++;
 	if (e->cb.p2m(e->opaque, ipa, &m, &l) < 0) {
 		*len = l < pend ? pend : l;
 		return -1;
@@ -52,10 +60,15 @@ static uint64_t oa_limit(const struct dtg_shadow *e)
 	return e->fmt->oa_bits >= 64 ? UINT64_MAX : (uint64_t)1 << e->fmt->oa_bits;
 }
 
-/* Is [ipa, ipa+size) mapped to contiguous machine frames?  *ma = start. */
+/* Is [ipa, ipa+size) mapped to contiguous machine frames?  *ma = start.
+ * At most DTG_SHADOW_PROBE p2m calls: a range the p2m does not prove
+ * contiguous within them (short extents) is C_PARTIAL, so the caller
+ * splits it and proves smaller ranges; the cost per entry stays fixed
+ * whatever extent lengths the p2m callback reports. */
 static int contig(struct dtg_shadow *e, uint64_t ipa, uint64_t size, uint64_t *ma)
 {
 	uint64_t m, l, done;
+	unsigned calls = 1;
 
 	if (p2m(e, ipa, &m, &l) < 0)
 		return l >= size ? C_HOLE : C_PARTIAL;
@@ -65,6 +78,8 @@ static int contig(struct dtg_shadow *e, uint64_t ipa, uint64_t size, uint64_t *m
 	for (done = l; done < size; done += l) {
 		uint64_t m2;
 
+		if (++calls > DTG_SHADOW_PROBE)
+			return C_PARTIAL;
 		if (p2m(e, ipa + done, &m2, &l) < 0 || m2 != m + done)
 			return C_PARTIAL;
 	}
@@ -110,23 +125,30 @@ static void encode_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsign
 static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i,
 		     uint64_t ipa, uint64_t attrs);
 
-/* Fill a shadow-only table standing for one guest leaf mapping ipa. */
+/* Fill entries [i0, i1) of a shadow-only table standing for one guest leaf
+ * (mapping s->gipa with s->attrs), one unit at a time while the budget
+ * lasts; the rest is deferred. */
 static void fill_split(struct dtg_shadow *e, struct dtg_shadow_node *s,
-		       uint64_t ipa, uint64_t attrs)
+		       unsigned i0, unsigned i1)
 {
 	const struct dtg_shadow_format *f = e->fmt;
 	uint64_t sz = (uint64_t)1 << f->shift[s->level];
 	uint64_t gsz = sz * DTG_SHADOW_GROUP;
 	bool grp = f->group_levels >> s->level & 1;
 
-	for (unsigned i = 0; i < s->nent;) {
-		uint64_t a = ipa + i * sz, ma = 0;
+	dtg_shadow_undefer(e, s, i0, i1);
+	for (unsigned i = i0; i < i1;) {
+		uint64_t a = s->gipa + i * sz, ma = 0;
 
-		if (grp && !(i % DTG_SHADOW_GROUP)) {
+		if (!dtg_shadow_unit_ok(e)) {
+			dtg_shadow_defer(e, s, i, i1);
+			break;
+		}
+		if (grp && !(i % DTG_SHADOW_GROUP) && i + DTG_SHADOW_GROUP <= i1) {
 			int c = contig(e, a, gsz, &ma);
 
 			if (c == C_FULL && !(ma & (gsz - 1))) {
-				encode_group(e, s, i, ma, attrs);
+				encode_group(e, s, i, ma, s->attrs);
 				i += DTG_SHADOW_GROUP;
 				continue;
 			}
@@ -138,13 +160,17 @@ static void fill_split(struct dtg_shadow *e, struct dtg_shadow_node *s,
 				continue;
 			}
 		}
-		map_leaf(e, s, i, a, attrs);
+		map_leaf(e, s, i, a, s->attrs);
 		i++;
 	}
+	clean(e, s, i0, i1);
+	e->changed = true;
 }
 
 /* Shadow one leaf slot of n (entry i) mapping ipa: a leaf if its frames are
- * contiguous and aligned, else a split table, else (last level) invalid. */
+ * contiguous and aligned, else a split table (filled later by the drain),
+ * else (last level) invalid.  One unit: at most DTG_SHADOW_PROBE p2m calls
+ * and one split table. */
 static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i,
 		     uint64_t ipa, uint64_t attrs)
 {
@@ -172,9 +198,14 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 		e->err = -DTG_SHADOW_ENOMEM;
 		encode_invalid(e, n, i);
 		dtg_shadow_report(e, DTG_SHADOW_FAULT_NOMEM, level, n, i, ipa);
+		if (n->kind == DTG_SHADOW_NODE_SPLIT)   /* retried by a later drain */
+			dtg_shadow_defer(e, n, i, i + 1);
 		return;
 	}
-	fill_split(e, s, ipa, attrs);
+	s->gipa = ipa;
+	s->attrs = attrs;
+	/* Every entry is written (invalid) before the table is reachable. */
+	dtg_shadow_defer(e, s, 0, s->nent);
 	clean(e, s, 0, s->nent);
 	p.type = DTG_SHADOW_PTE_TABLE;
 	p.from_leaf = true;
@@ -215,8 +246,10 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 	encode_invalid(e, n, i);
 }
 
-/* An aligned group of 16 starting with a group leaf. */
-static void xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i)
+/* An aligned group of 16 starting with a group leaf: written as a group if
+ * it is consistent and its machine frames allow; false if its entries must
+ * be translated one by one (an inconsistent group is reported here). */
+static bool xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i)
 {
 	const struct dtg_shadow_format *f = e->fmt;
 	uint64_t sz = (uint64_t)1 << f->shift[n->level];
@@ -230,22 +263,21 @@ static void xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigne
 		     p[j].attrs == p[0].attrs && p[j].addr == p[0].addr + j * sz;
 	}
 	ok = ok && !(p[0].addr & (gsz - 1));
-	if (ok) {
-		if (contig(e, p[0].addr, gsz, &ma) == C_FULL && !(ma & (gsz - 1))) {
-			encode_group(e, n, i, ma, p[0].attrs);
-			return;
-		}
-	} else {
+	if (!ok) {
 		dtg_shadow_report(e, DTG_SHADOW_FAULT_INCONSISTENT, n->level, n, i,
 				  p[0].addr);
+		return false;
 	}
-	for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
-		p[j].group = false;
-		xlate_one(e, n, i + j, &p[j]);
+	if (contig(e, p[0].addr, gsz, &ma) == C_FULL && !(ma & (gsz - 1))) {
+		encode_group(e, n, i, ma, p[0].attrs);
+		return true;
 	}
+	return false;
 }
 
-/* Re-translate entries [i0, i1) of mirror n from its snapshot. */
+/* Re-translate entries [i0, i1) of mirror n from its snapshot.  Table
+ * entries are always followed (a mirror per guest table is bounded by the
+ * guest's own tables); leaf work goes in budgeted units. */
 void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1)
 {
@@ -253,12 +285,22 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	unsigned level = n->level, esz = f->esize;
 	uint64_t sz = (uint64_t)1 << f->shift[level];
 	bool grp = f->group_levels >> level & 1;
+	unsigned single_until = 0;      /* entries below: group refused */
 	int saved = e->err;
 
 	e->err = 0;
 	for (unsigned i = i0; i < i1 && n->nchild; i++) {
 		dtg_shadow_node_put(e, n->child[i]);
 		n->child[i] = NULL;
+	}
+	dtg_shadow_undefer(e, n, i0, i1);
+	if (grp && i0 % DTG_SHADOW_GROUP) {
+		/* resuming inside a group whose head was already judged */
+		struct dtg_shadow_pte h;
+
+		f->decode(f, level, n->snap, i0 & ~(DTG_SHADOW_GROUP - 1u), &h);
+		if (h.type == DTG_SHADOW_PTE_LEAF && h.group)
+			single_until = (i0 | (DTG_SHADOW_GROUP - 1u)) + 1;
 	}
 	for (unsigned i = i0; i < i1;) {
 		struct dtg_shadow_pte p;
@@ -277,17 +319,35 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 			i += k;
 			continue;
 		}
-		if (p.type == DTG_SHADOW_PTE_LEAF && p.group && grp &&
-		    !(i % DTG_SHADOW_GROUP) && i + DTG_SHADOW_GROUP <= i1) {
-			xlate_group(e, n, i);
-			i += DTG_SHADOW_GROUP;
+		if (p.type == DTG_SHADOW_PTE_TABLE) {
+			xlate_one(e, n, i, &p);
+			i++;
+			continue;
+		}
+		if (i < single_until)
+			p.group = false;        /* the group was judged (and reported) */
+		if (!dtg_shadow_unit_ok(e)) {
+			dtg_shadow_defer(e, n, i, i + 1);
+			i++;
+			continue;
+		}
+		if (p.group && grp && !(i % DTG_SHADOW_GROUP) && i + DTG_SHADOW_GROUP <= i1) {
+			if (xlate_group(e, n, i)) {
+				i += DTG_SHADOW_GROUP;
+				continue;
+			}
+			/* The group check and its first entry are one unit: a
+			 * call whose budget covers one unit makes progress. */
+			single_until = i + DTG_SHADOW_GROUP;
+			p.group = false;
+			xlate_one(e, n, i, &p);
+			i++;
 			continue;
 		}
 		/* Fast path: a run of plain leaves inside one p2m extent is a
 		 * copy with the address moved by a constant. */
-		if (p.type == DTG_SHADOW_PTE_LEAF && !p.group &&
-		    p2m(e, p.addr, &ma, &len) == 0 && !((ma - p.addr) & (sz - 1)) &&
-		    ma < oa_limit(e)) {
+		if (!p.group && p2m(e, p.addr, &ma, &len) == 0 &&
+		    !((ma - p.addr) & (sz - 1)) && ma < oa_limit(e)) {
 			unsigned k;
 
 			if (oa_limit(e) - ma < len)
@@ -312,10 +372,45 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	}
 	/* Something could not be allocated: make the snapshot differ from the
 	 * guest so that the next resync() retries these groups. */
-	for (unsigned c = i0; c < i1; c += DTG_SHADOW_GROUP) {
+	for (unsigned c = i0 & ~(DTG_SHADOW_GROUP - 1u); c < i1; c += DTG_SHADOW_GROUP) {
 		dtg_shadow_u32a *w = (dtg_shadow_u32a *)(void *)((char *)n->snap + (size_t)c * esz);
 
 		*w = ~*w;
+	}
+}
+
+/* Do deferred leaf work, oldest first, while the budget lasts.  Each run of
+ * deferred entries of a node is done once per call (what cannot be done
+ * again is deferred again); split tables made here join the list's tail. */
+void dtg_shadow_drain(struct dtg_shadow *e)
+{
+	struct dtg_shadow_node *n, *prev, *next;
+
+	for (n = e->phead; n && !e->err && dtg_shadow_unit_ok(e); n = next) {
+		prev = n->pprev;
+		for (unsigned i = 0; n->refs && i < n->nent && !e->err &&
+		     dtg_shadow_unit_ok(e);) {
+			unsigned j;
+
+			if (!n->pend[i / 64]) {
+				i = (i | 63u) + 1;
+				continue;
+			}
+			if (!(n->pend[i / 64] >> (i % 64) & 1)) {
+				i++;
+				continue;
+			}
+			for (j = i + 1; j < n->nent && (n->pend[j / 64] >> (j % 64) & 1); j++)
+				;
+			if (n->kind == DTG_SHADOW_NODE_MIRROR)
+				dtg_shadow_xlate(e, n, i, j);
+			else
+				fill_split(e, n, i, j);
+			i = j;
+		}
+		/* n leaves the list when nothing is left; zombies (refs 0)
+		 * are skipped and leave it when reaped */
+		next = n->queued ? n->pnext : prev ? prev->pnext : e->phead;
 	}
 }
 

@@ -159,16 +159,17 @@ static int cb_p2m(void *o, uint64_t ipa, uint64_t *ma, uint64_t *len)
 	struct world *w = o;
 	uint64_t p = ipa / PG, off = ipa % PG;
 
+	w->p2m_calls++;
 	if (p >= w->ipa_pages)
 		return -DTG_SHADOW_ENOENT;
-	*len = w->run[p] * PG - off;
+	*len = (w->page_extents ? 1 : w->run[p]) * PG - off;
 	if (w->p2m[p] == P2M_NONE)
 		return -DTG_SHADOW_ENOENT;
 	*ma = w->ma_base + w->p2m[p] * PG + off;
 	return 0;
 }
 
-static bool ref_p2m(struct world *w, uint64_t ipa, uint64_t *ma)
+bool w_ref_p2m(struct world *w, uint64_t ipa, uint64_t *ma)
 {
 	uint64_t p = ipa / PG;
 
@@ -258,6 +259,7 @@ static void *cb_alloc(void *o, size_t size, size_t align, unsigned flags, uint64
 	struct world *w = o;
 	void *p;
 
+	w->allocs++;
 	if (!(flags & DTG_SHADOW_ALLOC_TABLE)) {
 		w->live_allocs++;
 		return malloc(size);
@@ -474,7 +476,7 @@ unsigned long w_check(struct world *w, struct dtg_shadow *e, unsigned long n,
 	for (unsigned long k = 0; k < n; k++) {
 		uint64_t va = rnd(w, w->span), ipa = 0, ga = 0, ma = 0, sa = 0, sma = 0, lma;
 		int g = w_walk(w, false, w->root, va, &ipa, &ga);
-		bool want = g == WALK_OK && ref_p2m(w, ipa, &ma);
+		bool want = g == WALK_OK && w_ref_p2m(w, ipa, &ma);
 		int s = w_walk(w, true, sroot, va, &sma, &sa);
 		int l = dtg_shadow_lookup(e, va, &lma, NULL);
 

@@ -47,6 +47,12 @@ struct world {
 	uint64_t flushed_root;
 	bool use_map;
 	bool bad_alloc_flags;
+	/* p2m reports extents only to the end of each page (shadow.h allows
+	 * it), however long the contiguous run is */
+	bool page_extents;
+	/* cumulative counts of callbacks, for the work-bound tests */
+	unsigned long p2m_calls, allocs;
+	unsigned long mark_p2m, mark_allocs;
 	/* pages written since the last resync (dirty hints) */
 	uint64_t *dirty;
 	size_t ndirty, capdirty;
@@ -66,6 +72,9 @@ uint64_t w_get(struct world *w, uint64_t ipa, unsigned size);
 void w_gen_tables(struct world *w);
 void w_random_edits(struct world *w, unsigned n);
 void w_p2m_change(struct world *w, uint64_t *ipa, uint64_t *size);
+
+/* The p2m as the tests define it: false if ipa is unmapped. */
+bool w_ref_p2m(struct world *w, uint64_t ipa, uint64_t *ma);
 
 /* Reference walk in the guest (IPA tables) or the shadow (MA tables). */
 int w_walk(struct world *w, bool shadow, uint64_t root, uint64_t va,
