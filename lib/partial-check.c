@@ -774,10 +774,11 @@ static void check_max_phandle(struct checker *ck)
 }
 
 /*
- * The structure block is walked by node; fdt_check_full() (libfdt 1.6.1)
- * accepts some blocks the walk cannot use, e.g. one whose first token is
- * FDT_END (no root node).  Report those as what they are, with the token's
- * file offset and libfdt's error, rather than as missing nodes.
+ * The structure block is walked by node; dtg_blob_check() has already
+ * refused a block without one balanced root (e.g. a first token FDT_END,
+ * which libfdt 1.6.1's fdt_check_full() accepts).  Should a walk still end
+ * on a libfdt error, report it as what it is, with the node's file offset,
+ * rather than as missing nodes.
  */
 static int struct_corrupt(struct checker *ck, const char *where, int nodeoff, int err)
 {
@@ -786,22 +787,6 @@ static int struct_corrupt(struct checker *ck, const char *where, int nodeoff, in
 			 "(node at file offset 0x%x)", ck->name, where,
 			 fdt_strerror(err),
 			 (unsigned)(fdt_off_dt_struct(ck->fdt) + (unsigned)nodeoff));
-}
-
-static int check_root_node(struct checker *ck)
-{
-	int next, len;
-	uint32_t tag = fdt_next_tag(ck->fdt, 0, &next);
-
-	if (tag != FDT_BEGIN_NODE)
-		return dtg_error(ck->ctx, DTG_EBADDTB,
-				 "%s: /: the DTB's structure block is corrupt: "
-				 "it starts with token 0x%x at file offset 0x%x, "
-				 "not the root node (FDT_BEGIN_NODE)", ck->name,
-				 (unsigned)tag, (unsigned)fdt_off_dt_struct(ck->fdt));
-	if (!fdt_get_name(ck->fdt, 0, &len))
-		return struct_corrupt(ck, "/", 0, len);
-	return 0;
 }
 
 int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
@@ -820,9 +805,6 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 	if (r)
 		return r;
 
-	r = check_root_node(&ck);
-	if (r)
-		return r;
 	fdt_for_each_subnode(off, partial, 0) {
 		const char *n = fdt_get_name(partial, off, NULL);
 
