@@ -564,6 +564,131 @@ START_TEST(test_bad_virq_on_passthrough_spi)
 }
 END_TEST
 
+/*
+ * Instances carry their clocks (SCF: "MMIO ranges, interrupt requests,
+ * clocks"), each a fixed-clock as a passthrough device's: clock-rate=
+ * gives the rate; a clock with no known rate is left out with a notice.
+ * The guest node's clocks/clock-names pair is read as Linux's
+ * of_clk_get_by_name (drivers/clk/clk.c) and dtc's clocks_property
+ * check read it; the description carries name, index and rate.
+ */
+static uint32_t guest_clock_rate(const void *blob, const char *node, size_t i)
+{
+	int off = fdt_path_offset(blob, node), len, clk;
+	const fdt32_t *ph, *hz;
+
+	ck_assert_int_ge(off, 0);
+	ph = fdt_getprop(blob, off, "clocks", &len);
+	ck_assert_ptr_nonnull(ph);
+	ck_assert_int_gt(len, (int)(4 * i));
+	clk = fdt_node_offset_by_phandle(blob, fdt32_to_cpu(ph[i]));
+	ck_assert_int_ge(clk, 0);
+	ck_assert_int_eq(fdt_node_check_compatible(blob, clk, "fixed-clock"), 0);
+	hz = fdt_getprop(blob, clk, "clock-frequency", &len);
+	ck_assert_ptr_nonnull(hz);
+	ck_assert_int_eq(len, 4);
+	return fdt32_to_cpu(*hz);
+}
+
+START_TEST(test_instance_clocks)
+{
+	static const char cfg_text[] =
+		"name = \"dsp\"\nmemory = 512\n"
+		"coprocessors = [ \"path=/ocp/dsp@40800000,clock-rate=0:600000000\" ]\n";
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *h = tu_load_host(ctx, "dra7-evm.dtb");
+	dtg_config *cfg, *cfg2;
+	dtg_domain *d, *d2;
+	struct dtg_copro_info a, b;
+	void *blob;
+	size_t size, len;
+	char *text, *dts;
+
+	/* DRA7 DSP: one unnamed clkctrl clock, rate from clock-rate=0: */
+	ck_assert_int_eq(dtg_config_parse(ctx, cfg_text, strlen(cfg_text), "dsp.cfg", &cfg), 0);
+	ck_assert_int_eq(dtg_domain_new(ctx, h, &d), 0);
+	ck_assert_msg(dtg_domain_apply_config(d, cfg) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_copro_info(d, 0, &a), 0);
+	ck_assert_uint_eq(a.nclock, 1);
+	ck_assert_ptr_null(a.clock[0].name);
+	ck_assert_int_eq(a.clock[0].host_index, 0);
+	ck_assert_uint_eq(a.clock[0].rate, 600000000);
+	ck_assert_int_eq(dtg_fdt_guest_alloc(d, &blob, &size), 0);
+	dts = tu_check_dtb(blob, size, NULL);
+	ck_assert_uint_eq(guest_clock_rate(blob, a.guest_path, 0), 600000000);
+	ck_assert_ptr_null(fdt_getprop(blob, fdt_path_offset(blob, a.guest_path), "clock-names", NULL));
+	free(dts);
+	dtg_free(ctx, blob);
+	check_outputs(ctx, h, d);
+	/* xl.cfg out -> in keeps the rate */
+	ck_assert_int_eq(dtg_xlcfg_alloc(d, NULL, &text, &len), 0);
+	ck_assert_ptr_nonnull(strstr(text, ",clock-rate=0:600000000,"));
+	ck_assert_int_eq(dtg_config_parse(ctx, text, len, "out.cfg", &cfg2), 0);
+	ck_assert_int_eq(dtg_domain_new(ctx, h, &d2), 0);
+	ck_assert_msg(dtg_domain_apply_config(d2, cfg2) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_msg(dtg_domain_finalize(d2) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_copro_info(d2, 0, &b), 0);
+	ck_assert_uint_eq(b.nclock, 1);
+	ck_assert_uint_eq(b.clock[0].rate, 600000000);
+	dtg_free(ctx, text);
+	dtg_config_free(cfg);
+	dtg_config_free(cfg2);
+	dtg_domain_free(d);
+	dtg_domain_free(d2);
+	dtg_host_free(h);
+
+	/* J721E DSS: five named TI-SCI clocks; two given, three left out */
+	h = tu_load_host(ctx, "k3-j721e-common-proc-board.dtb");
+	d = new_dom(ctx, h, "gfx");
+	ck_assert_int_eq(dtg_domain_add_coprocessor(d, dss), 0);
+	ck_assert_int_eq(dtg_copro_set_clock_rate(d, 0, "fck", 300000000), 0);
+	ck_assert_int_eq(dtg_copro_set_clock_rate(d, 0, "vp1", 148500000), 0);
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_copro_info(d, 0, &a), 0);
+	ck_assert_uint_eq(a.nclock, 2);
+	ck_assert_str_eq(a.clock[0].name, "fck");
+	ck_assert_str_eq(a.clock[1].name, "vp1");
+	ck_assert_int_eq(a.clock[1].host_index, 1);
+	ck_assert_ptr_nonnull(strstr(tu_log_text(ctx), "/bus@100000/dss@4a00000: clocks: clock 2 (vp2) from /"));
+	ck_assert_ptr_nonnull(strstr(tu_log_text(ctx),
+		"has no known rate: left out of the coprocessor instance (give one with clock-rate=vp2:HZ)"));
+	ck_assert_int_eq(dtg_fdt_guest_alloc(d, &blob, &size), 0);
+	dts = tu_check_dtb(blob, size, NULL);
+	ck_assert_ptr_nonnull(strstr(dts, "clock-names = \"fck\\0vp1\""));
+	ck_assert_uint_eq(guest_clock_rate(blob, a.guest_path, 0), 300000000);
+	ck_assert_uint_eq(guest_clock_rate(blob, a.guest_path, 1), 148500000);
+	free(dts);
+	dtg_free(ctx, blob);
+	check_outputs(ctx, h, d);
+	dtg_domain_free(d);
+
+	/* a rate for a clock the coprocessor does not have */
+	d = new_dom(ctx, h, "gfx");
+	ck_assert_int_eq(dtg_domain_add_coprocessor(d, dss), 0);
+	ck_assert_int_eq(dtg_copro_set_clock_rate(d, 0, "pclk", 1000000), 0);
+	{
+		const char *need[] = { "k3-j721e-common-proc-board.dtb", dss, "clock-names", "\"pclk\"", NULL };
+
+		expect_fail(d, need);
+	}
+	dtg_domain_free(d);
+	dtg_host_free(h);
+
+	/* OMAP5 IPU: its clkctrl clock has no known rate: left out, no clocks */
+	h = tu_load_host(ctx, "omap5-uevm.dtb");
+	d = new_dom(ctx, h, "ipu");
+	ck_assert_int_eq(dtg_domain_add_coprocessor(d, "/ocp/ipu@55020000"), 0);
+	ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+	ck_assert_int_eq(dtg_domain_copro_info(d, 0, &a), 0);
+	ck_assert_uint_eq(a.nclock, 0);
+	ck_assert_ptr_nonnull(strstr(tu_log_text(ctx), "/ocp/ipu@55020000: clocks: clock 0 (unnamed)"));
+	dtg_domain_free(d);
+	dtg_host_free(h);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_bad_marks_input)
 {
 	dtg_ctx *ctx = tu_ctx_new();
@@ -591,6 +716,7 @@ static Suite *copro_suite(void)
 	tcase_add_test(tc, test_omap5_ipu);
 	tcase_add_test(tc, test_j721e_c66);
 	tcase_add_test(tc, test_j721e_dss_subsets);
+	tcase_add_test(tc, test_instance_clocks);
 	tcase_add_test(tc, test_dom0_instances);
 	tcase_add_test(tc, test_dom0_host_map);
 	tcase_add_test(tc, test_dom0_virq);
