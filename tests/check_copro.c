@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libfdt.h>
 
@@ -590,6 +591,67 @@ static uint32_t guest_clock_rate(const void *blob, const char *node, size_t i)
 	return fdt32_to_cpu(*hz);
 }
 
+/*
+ * The overlay applied by dtc's fdtoverlay to a base whose phandle 1 is
+ * taken: the instance's fixed clock is renumbered (its clocks entry is in
+ * __local_fixups__) and the instance's clocks follow it.
+ */
+static void check_overlay_clock(dtg_domain *d, const char *guest_path, uint32_t hz)
+{
+	static const char base_dts[] =
+		"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
+		" interrupt-parent = <0xfde8>;\n"
+		" interrupt-controller@3001000 {\n  compatible = \"arm,gic-v3\";\n"
+		"  #interrupt-cells = <3>; #address-cells = <0>;\n"
+		"  interrupt-controller;\n"
+		"  reg = <0 0x3001000 0 0x10000 0 0x3020000 0 0x1000000>;\n"
+		"  phandle = <0xfde8>;\n };\n"
+		" board-clock {\n  compatible = \"fixed-clock\";\n"
+		"  #clock-cells = <0>; clock-frequency = <1000>;\n"
+		"  phandle = <1>;\n };\n};\n";
+	const char *fdtoverlay = getenv("FDTOVERLAY");
+	void *ovl, *base, *merged;
+	size_t so, sb, sm;
+	char cmd[1024], out[512], *bpath, *opath, *msg;
+	const fdt32_t *ph;
+	FILE *fp;
+	int st, off;
+
+	ck_assert_int_eq(dtg_fdt_overlay_alloc(d, &ovl, &so), 0);
+	ck_assert_int_eq(fdt_check_full(ovl, so), 0);
+	base = tu_dts_to_dtb(base_dts, &sb);
+	bpath = tu_write_temp(base, sb, ".dtb");
+	opath = tu_write_temp(ovl, so, ".dtbo");
+	snprintf(out, sizeof(out), "%s.out", bpath);
+	snprintf(cmd, sizeof(cmd), "'%s' -i %s -o %s %s 2>&1",
+		 fdtoverlay && *fdtoverlay && strcmp(fdtoverlay, "no") ? fdtoverlay : "fdtoverlay",
+		 bpath, out, opath);
+	msg = tu_run(cmd, &st);
+	ck_assert_msg(st == 0, "fdtoverlay failed: %s", msg);
+	free(msg);
+	fp = fopen(out, "rb");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	sm = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	merged = malloc(sm);
+	ck_assert_uint_eq(fread(merged, 1, sm, fp), sm);
+	fclose(fp);
+	free(tu_check_dtb(merged, sm, NULL));
+	ck_assert_uint_eq(guest_clock_rate(merged, guest_path, 0), hz);
+	off = fdt_path_offset(merged, guest_path);
+	ph = fdt_getprop(merged, off, "clocks", NULL);
+	ck_assert_uint_ne(fdt32_to_cpu(ph[0]), 1);   /* renumbered clear of the base's */
+	unlink(bpath);
+	unlink(opath);
+	unlink(out);
+	free(bpath);
+	free(opath);
+	free(base);
+	free(merged);
+	dtg_free(dtg_domain_ctx(d), ovl);
+}
+
 START_TEST(test_instance_clocks)
 {
 	static const char cfg_text[] =
@@ -621,6 +683,7 @@ START_TEST(test_instance_clocks)
 	free(dts);
 	dtg_free(ctx, blob);
 	check_outputs(ctx, h, d);
+	check_overlay_clock(d, a.guest_path, 600000000);
 	/* xl.cfg out -> in keeps the rate */
 	ck_assert_int_eq(dtg_xlcfg_alloc(d, NULL, &text, &len), 0);
 	ck_assert_ptr_nonnull(strstr(text, ",clock-rate=0:600000000,"));
