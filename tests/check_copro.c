@@ -701,6 +701,67 @@ START_TEST(test_instance_clocks)
 	dtg_domain_free(d2);
 	dtg_host_free(h);
 
+	/*
+	 * A passed-through device sharing the instance's clock, on a small
+	 * tree: DRA7's DSP MMU target-module shares the DSP's clkctrl clock,
+	 * but its MMU's interrupt ends at the crossbar, which Xen cannot
+	 * route, so it cannot be passed through.  Its rate serves the instance and one
+	 * fixed-clock serves both (as for two passthrough devices sharing a
+	 * clock, finalize-clock.c); a different rate is refused, naming both.
+	 */
+	{
+		static const char shared_dts[] =
+			"/dts-v1/;\n/ {\n #address-cells = <1>; #size-cells = <1>;\n"
+			" interrupt-parent = <&gic>;\n"
+			" memory@80000000 { device_type = \"memory\"; reg = <0x80000000 0x10000000>; };\n"
+			" gic: interrupt-controller@2c001000 { compatible = \"arm,cortex-a15-gic\";\n"
+			"  #interrupt-cells = <3>; interrupt-controller;\n"
+			"  reg = <0x2c001000 0x1000 0x2c002000 0x2000>; };\n"
+			" cc: clock-controller@1c000000 { reg = <0x1c000000 0x1000>; #clock-cells = <1>; };\n"
+			" serial@9000000 { compatible = \"arm,pl011\", \"arm,primecell\";\n"
+			"  reg = <0x9000000 0x1000>; interrupts = <0 5 4>;\n"
+			"  clocks = <&cc 7>; clock-names = \"uartclk\"; };\n"
+			" dsp@a000000 { compatible = \"vendor,dsp\"; reg = <0xa000000 0x10000>;\n"
+			"  reg-names = \"l2ram\"; interrupts = <0 9 4>;\n"
+			"  clocks = <&cc 7>, <&cc 8>; clock-names = \"fck\", \"ick\"; };\n"
+			"};\n";
+		const char *need[] = { "/dsp@a000000", "clocks", "/serial@9000000",
+				       "24000000 Hz, not 12000000 Hz", NULL };
+		const fdt32_t *p1, *p2;
+		int dev;
+
+		h = tu_load_host_dts(ctx, shared_dts);
+		d = new_dom(ctx, h, "dsp");
+		dev = dtg_domain_add_passthrough(d, "/serial@9000000");
+		ck_assert_int_ge(dev, 0);
+		ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "uartclk", 24000000), 0);
+		ck_assert_int_eq(dtg_domain_add_coprocessor(d, "/dsp@a000000"), 0);
+		ck_assert_msg(dtg_domain_finalize(d) == 0, "%s", dtg_last_error(ctx));
+		ck_assert_int_eq(dtg_domain_copro_info(d, 0, &a), 0);
+		ck_assert_uint_eq(a.nclock, 1);            /* ick: no rate, left out */
+		ck_assert_str_eq(a.clock[0].name, "fck");
+		ck_assert_uint_eq(a.clock[0].rate, 24000000);
+		ck_assert_int_eq(dtg_fdt_guest_alloc(d, &blob, &size), 0);
+		free(tu_check_dtb(blob, size, NULL));
+		p1 = fdt_getprop(blob, fdt_path_offset(blob, a.guest_path), "clocks", NULL);
+		p2 = fdt_getprop(blob, fdt_path_offset(blob, "/passthrough/serial@9000000"), "clocks", NULL);
+		ck_assert_ptr_nonnull(p1);
+		ck_assert_ptr_nonnull(p2);
+		ck_assert_uint_eq(fdt32_to_cpu(p1[0]), fdt32_to_cpu(p2[0]));
+		dtg_free(ctx, blob);
+		check_outputs(ctx, h, d);
+		dtg_domain_free(d);
+
+		d = new_dom(ctx, h, "dsp");
+		dev = dtg_domain_add_passthrough(d, "/serial@9000000");
+		ck_assert_int_eq(dtg_pt_set_clock_rate(d, dev, "uartclk", 24000000), 0);
+		ck_assert_int_eq(dtg_domain_add_coprocessor(d, "/dsp@a000000"), 0);
+		ck_assert_int_eq(dtg_copro_set_clock_rate(d, 0, "fck", 12000000), 0);
+		expect_fail(d, need);
+		dtg_domain_free(d);
+		dtg_host_free(h);
+	}
+
 	/* J721E DSS: five named TI-SCI clocks; two given, three left out */
 	h = tu_load_host(ctx, "k3-j721e-common-proc-board.dtb");
 	d = new_dom(ctx, h, "gfx");
