@@ -10,7 +10,8 @@
  * indices); irqs=all|none|NAME[/NAME...] (interrupt-names entries or
  * indices); guest=auto|1:1|ADDR[/ADDR...] (one per selected range;
  * default auto); virq=auto|INTID[/INTID...] (one per selected IRQ, `auto`
- * allowed as an entry); mode=shared|exclusive.  Unknown options are an
+ * allowed as an entry); mode=shared|exclusive; clock-rate=NAME:HZ (a
+ * clock-names entry or index, repeatable, as dt_passthrough's).  Unknown options are an
  * error: a mistyped coprocessor option would silently change placement.
  */
 #include <inttypes.h>
@@ -55,8 +56,8 @@ static int apply_entry(dtg_domain *d, const char *where, const char *text)
 	dtg_ctx *ctx = dtg_domain_ctx(d);
 	char *s = dtg_strdup(ctx, text), *save = NULL, *tok;
 	char *path = NULL, *ranges = NULL, *irqs = NULL, *guest = NULL, *virq = NULL, *mode = NULL;
-	char *parts[MAX_SPLIT];
-	size_t n;
+	char *parts[MAX_SPLIT], *rates[MAX_SPLIT];
+	size_t n, nrates = 0;
 	int inst, r = 0;
 
 	if (!s)
@@ -72,11 +73,26 @@ static int apply_entry(dtg_domain *d, const char *where, const char *text)
 			goto out;
 		}
 		*eq++ = '\0';
+		if (!strcmp(tok, "clock-rate")) {
+			char *colon = strrchr(eq, ':');
+			int64_t hz;
+
+			if (!colon || colon == eq || dtg_config_parse_int(colon + 1, &hz) || hz <= 0) {
+				r = entry_error(d, where, "clock-rate", eq, "expected NAME:HZ with HZ a positive number");
+				goto out;
+			}
+			if (nrates == MAX_SPLIT) {
+				r = entry_error(d, where, "clock-rate", eq, "too many clock-rate= options");
+				goto out;
+			}
+			rates[nrates++] = eq;
+			continue;
+		}
 		slot = !strcmp(tok, "path") ? &path : !strcmp(tok, "ranges") ? &ranges :
 		       !strcmp(tok, "irqs") ? &irqs : !strcmp(tok, "guest") ? &guest :
 		       !strcmp(tok, "virq") ? &virq : !strcmp(tok, "mode") ? &mode : NULL;
 		if (!slot) {
-			r = dtg_error(ctx, DTG_ECONFIG, "%s: coprocessors: unknown option \"%s\" (path, ranges, irqs, guest, virq, mode)",
+			r = dtg_error(ctx, DTG_ECONFIG, "%s: coprocessors: unknown option \"%s\" (path, ranges, irqs, guest, virq, mode, clock-rate)",
 				      where, tok);
 			goto out;
 		}
@@ -148,6 +164,16 @@ static int apply_entry(dtg_domain *d, const char *where, const char *text)
 		if (r)
 			goto out;
 	}
+	for (size_t i = 0; !r && i < nrates; i++) {
+		char *colon = strrchr(rates[i], ':');
+		int64_t hz;
+
+		*colon = '\0';
+		dtg_config_parse_int(colon + 1, &hz);  /* checked above */
+		r = dtg_copro_set_clock_rate(d, inst, rates[i], (uint64_t)hz);
+	}
+	if (r)
+		goto out;
 	if (mode) {
 		if (!strcmp(mode, "shared") || !strcmp(mode, "exclusive"))
 			r = dtg_copro_set_mode(d, inst, !strcmp(mode, "shared") ?
@@ -202,6 +228,12 @@ void dtg_copro_xlcfg(const struct dtg_domain *d, struct dtg_buf *b)
 			dtg_buf_puts(b, ",virq=");
 			for (size_t k = 0; k < in->nirq; k++)
 				dtg_buf_printf(b, "%s%u", k ? "/" : "", in->irq[k].vintid);
+		}
+		for (size_t k = 0; k < in->nclock; k++) {
+			if (in->clock[k].name)
+				dtg_buf_printf(b, ",clock-rate=%s:%" PRIu64, in->clock[k].name, in->clock[k].rate);
+			else
+				dtg_buf_printf(b, ",clock-rate=%d:%" PRIu64, in->clock[k].host_index, in->clock[k].rate);
 		}
 		dtg_buf_printf(b, ",mode=%s\"", in->mode == DTG_COPRO_EXCLUSIVE ? "exclusive" : "shared");
 	}

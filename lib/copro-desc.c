@@ -18,6 +18,9 @@
  *           xen,interrupts = <pintid vintid flags> ...;
  *           xen,interrupt-index = <...>;
  *           xen,interrupt-names = ...;
+ *           xen,clock-rates = <rate(2)> ...;   (Hz of each guest fixed-clock)
+ *           xen,clock-index = <...>;
+ *           xen,clock-names = ...;
  *       };
  *   };
  */
@@ -30,16 +33,25 @@
 #include "blob-check.h"
 #include "fdt-internal.h"
 
-static int put_strlist(void *fdt, const char *prop, const struct dtg_copro_info *in,
-		       bool ranges)
+enum list_kind { LIST_RANGES, LIST_IRQS, LIST_CLOCKS };
+
+static const char *entry_name(const struct dtg_copro_info *in, enum list_kind k, size_t i)
 {
-	size_t n = ranges ? in->nrange : in->nirq, len = 0;
+	return k == LIST_RANGES ? in->range[i].name :
+	       k == LIST_IRQS ? in->irq[i].name : in->clock[i].name;
+}
+
+static int put_strlist(void *fdt, const char *prop, const struct dtg_copro_info *in,
+		       enum list_kind kind)
+{
+	size_t n = kind == LIST_RANGES ? in->nrange : kind == LIST_IRQS ? in->nirq : in->nclock;
+	size_t len = 0;
 	char *p;
 	void *val;
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = ranges ? in->range[i].name : in->irq[i].name;
+		const char *nm = entry_name(in, kind, i);
 
 		if (!nm)
 			return 0;  /* only when every entry has a name */
@@ -52,7 +64,7 @@ static int put_strlist(void *fdt, const char *prop, const struct dtg_copro_info 
 		return r;
 	p = val;
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = ranges ? in->range[i].name : in->irq[i].name;
+		const char *nm = entry_name(in, kind, i);
 		size_t l = strlen(nm) + 1;
 
 		memcpy(p, nm, l);
@@ -89,7 +101,7 @@ static int render_instance(void *fdt, const struct dtg_copro_info *in)
 		for (size_t i = 0; !r && i < in->nrange; i++)
 			dtg_fdt_put_cells((uint32_t *)val + i, 1, (uint32_t)in->range[i].host_index);
 		if (!r)
-			r = put_strlist(fdt, "xen,reg-names", in, true);
+			r = put_strlist(fdt, "xen,reg-names", in, LIST_RANGES);
 	}
 	if (!r && in->nirq) {
 		r = fdt_property_placeholder(fdt, "xen,interrupts", (int)(in->nirq * 12), &val);
@@ -104,7 +116,18 @@ static int render_instance(void *fdt, const struct dtg_copro_info *in)
 		for (size_t i = 0; !r && i < in->nirq; i++)
 			dtg_fdt_put_cells((uint32_t *)val + i, 1, (uint32_t)in->irq[i].host_index);
 		if (!r)
-			r = put_strlist(fdt, "xen,interrupt-names", in, false);
+			r = put_strlist(fdt, "xen,interrupt-names", in, LIST_IRQS);
+	}
+	if (!r && in->nclock) {
+		r = fdt_property_placeholder(fdt, "xen,clock-rates", (int)(in->nclock * 8), &val);
+		for (size_t i = 0; !r && i < in->nclock; i++)
+			dtg_fdt_put_cells((uint32_t *)val + 2 * i, 2, in->clock[i].rate);
+		if (!r)
+			r = fdt_property_placeholder(fdt, "xen,clock-index", (int)(in->nclock * 4), &val);
+		for (size_t i = 0; !r && i < in->nclock; i++)
+			dtg_fdt_put_cells((uint32_t *)val + i, 1, (uint32_t)in->clock[i].host_index);
+		if (!r)
+			r = put_strlist(fdt, "xen,clock-names", in, LIST_CLOCKS);
 	}
 	return r ? r : fdt_end_node(fdt);
 }
@@ -242,6 +265,36 @@ static int parse_instance(dtg_ctx *ctx, const void *fdt, int node, const char *n
 			}
 		}
 	}
+	p = fdt_getprop(fdt, node, "xen,clock-rates", &len);
+	if (p) {
+		struct dtg_copro_clock *k;
+
+		if (len <= 0 || len % 8)
+			return dtg_error(ctx, DTG_EINVAL, "%s: %s: xen,clock-rates: %d bytes is not a list of 2-cell rates",
+					 name, npath, len);
+		ix = fdt_getprop(fdt, node, "xen,clock-index", &ilen);
+		if (!ix || ilen != len / 2)
+			return dtg_error(ctx, DTG_EINVAL, "%s: %s: xen,clock-index: needs one cell per xen,clock-rates entry",
+					 name, npath);
+		names = fdt_getprop(fdt, node, "xen,clock-names", &nlen);
+		in->nclock = (size_t)len / 8;
+		k = dtg_zalloc(ctx, in->nclock * sizeof(*k));
+		if (!k)
+			return dtg_error(ctx, DTG_ENOMEM, "%s: out of memory", name);
+		in->clock = k;
+		for (size_t i = 0; i < in->nclock; i++) {
+			k[i].rate = get_cells(p + 2 * i, 2);
+			k[i].host_index = (int)fdt32_to_cpu(ix[i]);
+			if (names) {
+				const char *nm = strlist_at(names, nlen, i);
+
+				if (!nm)
+					return dtg_error(ctx, DTG_EINVAL, "%s: %s: xen,clock-names: fewer names than clocks",
+							 name, npath);
+				k[i].name = dtg_strdup(ctx, nm);
+			}
+		}
+	}
 	return 0;
 }
 
@@ -253,8 +306,11 @@ static void info_free(dtg_ctx *ctx, struct dtg_copro_info *in)
 		dtg_free(ctx, (char *)in->range[i].name);
 	for (size_t i = 0; in->irq && i < in->nirq; i++)
 		dtg_free(ctx, (char *)in->irq[i].name);
+	for (size_t i = 0; in->clock && i < in->nclock; i++)
+		dtg_free(ctx, (char *)in->clock[i].name);
 	dtg_free(ctx, (void *)in->range);
 	dtg_free(ctx, (void *)in->irq);
+	dtg_free(ctx, (void *)in->clock);
 }
 
 void dtg_copro_desc_free(dtg_ctx *ctx, struct dtg_copro_desc *desc)
@@ -332,8 +388,8 @@ int dtg_copro_desc_compare(const dtg_domain *d, const struct dtg_copro_desc *des
 		if (a->id != b->id || !str_eq(a->host_path, b->host_path) ||
 		    !str_eq(a->guest_path, b->guest_path) || a->mode != b->mode)
 			what = "identity (id, xen,path, xen,guest-path, xen,mode)";
-		else if (a->nrange != b->nrange || a->nirq != b->nirq)
-			what = "number of ranges or interrupts";
+		else if (a->nrange != b->nrange || a->nirq != b->nirq || a->nclock != b->nclock)
+			what = "number of ranges, interrupts or clocks";
 		for (size_t k = 0; !what && k < a->nrange; k++)
 			if (a->range[k].host_addr != b->range[k].host_addr ||
 			    a->range[k].guest_addr != b->range[k].guest_addr ||
@@ -348,6 +404,11 @@ int dtg_copro_desc_compare(const dtg_domain *d, const struct dtg_copro_desc *des
 			    a->irq[k].host_index != b->irq[k].host_index ||
 			    !str_eq(a->irq[k].name, b->irq[k].name))
 				what = "xen,interrupts";
+		for (size_t k = 0; !what && k < a->nclock; k++)
+			if (a->clock[k].rate != b->clock[k].rate ||
+			    a->clock[k].host_index != b->clock[k].host_index ||
+			    !str_eq(a->clock[k].name, b->clock[k].name))
+				what = "xen,clock-rates";
 		if (what)
 			return dtg_error(d->ctx, DTG_EINVAL, "%s: xen-coprocessors/instance-%zu: %s: differs from the domain (%s)",
 					 d->name ? d->name : "domain", i, what, a->host_path);

@@ -439,16 +439,101 @@ static size_t strlist(char *buf, size_t sz, const char *const *names, size_t n)
 	return len;
 }
 
+/*
+ * The instance's clocks, as a passthrough device's (finalize-clock.c): a
+ * rate from clock-rate=, else the host's (a fixed-clock or
+ * assigned-clock-rates), else the rate a passed-through device sharing
+ * the clock gave.  Where passthrough would refuse a clock with no known
+ * rate, the instance leaves it out with a notice, so that coprocessors
+ * with only a clkctrl clock (DRA7's DSP, OMAP5's IPU) still get their
+ * instance.  dom0 keeps the host's clocks.
+ */
+static int select_clocks(struct dtg_fin *f, struct dtg_copro_inst *c,
+			 const struct dtg_device *dev, size_t **clk_ix)
+{
+	struct dtg_copro_clock *out;
+	bool *used;
+	size_t n = 0;
+	int r = 0;
+
+	*clk_ix = NULL;
+	if (f->d->dom0) {
+		if (c->nrate)
+			return dtg_error(f->ctx, DTG_EINVAL,
+					 "%s: %s: clock-rate: dom0's instance uses the host's clocks",
+					 f->hname, c->host_path);
+		return 0;
+	}
+	out = dtg_arena_alloc(f->a, (dev->ndep ? dev->ndep : 1) * sizeof(*out));
+	*clk_ix = dtg_arena_alloc(f->a, (dev->ndep ? dev->ndep : 1) * sizeof(**clk_ix));
+	used = dtg_zalloc(f->ctx, (c->nrate ? c->nrate : 1) * sizeof(*used));
+	if (!out || !*clk_ix || !used) {
+		dtg_free(f->ctx, used);
+		return -DTG_ENOMEM;
+	}
+	for (size_t i = 0; !r && i < dev->ndep; i++) {
+		const struct dtg_dep *dep = &dev->dep[i];
+		const struct dtg_fin_clock *shared;
+		uint64_t rate = 0;
+		char idx[16];
+
+		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
+			continue;
+		snprintf(idx, sizeof(idx), "%d", dep->index);
+		for (size_t k = 0; k < c->nrate && !rate; k++)
+			if ((dep->name && !strcmp(c->rate_clock[k], dep->name)) ||
+			    !strcmp(c->rate_clock[k], idx)) {
+				used[k] = true;
+				rate = c->rate_hz[k];
+			}
+		shared = dtg_fin_clock_find(f, dep);
+		if (!rate)
+			rate = dep->rate ? dep->rate : shared ? shared->rate : 0;
+		if (!rate) {
+			dtg_log(f->ctx, DTG_LOG_NOTICE,
+				"%s: %s: clocks: clock %d (%s) from %s has no known rate: left out of the coprocessor instance (give one with clock-rate=%s:HZ)",
+				f->hname, c->host_path, dep->index,
+				dep->name ? dep->name : "unnamed", dep->provider,
+				dep->name ? dep->name : idx);
+			continue;
+		}
+		{
+			/* dev is freed after this instance: f->clk keeps copies */
+			struct dtg_dep kept = *dep;
+
+			kept.name = dep->name ? dtg_arena_strdup(f->a, dep->name) : NULL;
+			kept.provider = dtg_arena_strdup(f->a, dep->provider ? dep->provider : "");
+			if ((dep->name && !kept.name) || !kept.provider) {
+				r = -DTG_ENOMEM;
+				break;
+			}
+			r = dtg_fin_clock_for(f, c->host_path, &kept, rate, &(*clk_ix)[n]);
+			if (!r)
+				out[n++] = (struct dtg_copro_clock){ kept.name, dep->index, rate };
+		}
+	}
+	for (size_t k = 0; !r && k < c->nrate; k++)
+		if (!used[k])
+			r = dtg_error(f->ctx, DTG_ENOTFOUND,
+				      "%s: %s: clock-names: the description gives a rate for clock \"%s\", which the coprocessor does not have",
+				      f->hname, c->host_path, c->rate_clock[k]);
+	dtg_free(f->ctx, used);
+	c->info.nclock = n;
+	c->info.clock = n ? out : NULL;
+	return r;
+}
+
 /* Properties the guest gets copied verbatim (they hold no phandles). */
 static const char *const copied_props[] = { "firmware-name", "dma-coherent" };
 
 static int build_gnode(struct dtg_fin *f, struct dtg_copro_inst *c,
-		       const struct dtg_device *dev, struct dtg_gnode *g)
+		       const struct dtg_device *dev, const size_t *clk_ix,
+		       struct dtg_gnode *g)
 {
 	const struct dtg_copro_info *in = &c->info;
 	const char *nm = fdt_get_name(f->fdt, dev->offset, NULL);
 	size_t base_len = nm ? strcspn(nm, "@") : 0;
-	size_t cap = 8 + DTG_ARRAY_SIZE(copied_props);
+	size_t cap = 10 + DTG_ARRAY_SIZE(copied_props);
 	const void *v;
 	uint8_t *cells;
 	char name[128], list[1024];
@@ -512,6 +597,31 @@ static int build_gnode(struct dtg_fin *f, struct dtg_copro_inst *c,
 				r = gprop(f, g, cap, "interrupt-names", list, (size_t)len);
 		}
 	}
+	if (!r && in->nclock) {
+		/* each a fixed-clock with #clock-cells 0: one phandle per entry,
+		 * all local (an overlay renumbers them) */
+		uint32_t *local = dtg_arena_alloc(f->a, in->nclock * sizeof(*local));
+
+		cells = dtg_arena_alloc(f->a, in->nclock * 4);
+		if (!cells || !local)
+			return -DTG_ENOMEM;
+		for (size_t i = 0; i < in->nclock; i++) {
+			put_be32(cells + 4 * i, f->clk[clk_ix[i]].guest_phandle);
+			local[i] = (uint32_t)i;
+		}
+		r = gprop(f, g, cap, "clocks", cells, in->nclock * 4);
+		if (!r) {
+			g->prop[g->nprop - 1].local_ph = local;
+			g->prop[g->nprop - 1].nlocal_ph = (uint32_t)in->nclock;
+		}
+		if (!r && in->nclock <= DTG_ARRAY_SIZE(names)) {
+			for (size_t i = 0; i < in->nclock; i++)
+				names[i] = in->clock[i].name;
+			len = (int)strlist(list, sizeof(list), names, in->nclock);
+			if (len)
+				r = gprop(f, g, cap, "clock-names", list, (size_t)len);
+		}
+	}
 	for (size_t i = 0; !r && i < DTG_ARRAY_SIZE(copied_props); i++) {
 		v = fdt_getprop(f->fdt, dev->offset, copied_props[i], &len);
 		if (v && len >= 0)
@@ -537,7 +647,7 @@ static int finalize_inst(struct copro_fin *cf, struct dtg_copro_inst *c,
 	struct dtg_domain *d = f->d;
 	struct dtg_device *dev = NULL;
 	int *rix = NULL, *iix = NULL;
-	size_t nr = 0, ni = 0;
+	size_t nr = 0, ni = 0, *clk_ix = NULL;
 	int r;
 
 	memset(&c->info, 0, sizeof(c->info));
@@ -562,11 +672,13 @@ static int finalize_inst(struct copro_fin *cf, struct dtg_copro_inst *c,
 		r = place_ranges(cf, c, dev, rix, nr);
 	if (!r)
 		r = place_irqs(cf, c, dev, iix, ni, max_vintid);
+	if (!r)
+		r = select_clocks(f, c, dev, &clk_ix);
 	if (!r) {
 		c->info.host_path = dtg_arena_strdup(f->a, c->host_path);
 		c->info.id = (uint32_t)id;
 		c->info.mode = c->mode;
-		r = c->info.host_path ? build_gnode(f, c, dev, g) : -DTG_ENOMEM;
+		r = c->info.host_path ? build_gnode(f, c, dev, clk_ix, g) : -DTG_ENOMEM;
 	}
 	dtg_device_free(f->ctx, dev);
 	return r;
@@ -577,7 +689,8 @@ int dtg_finalize_copro(struct dtg_fin *f)
 	struct dtg_domain *d = f->d;
 	struct dtg_copro_state *cs = d->cstate;
 	struct copro_fin cf = { .f = f };
-	struct dtg_gnode *all;
+	struct dtg_gnode *all, *inst_g;
+	size_t nclk0 = f->nclk, nnew;
 	uint32_t max_vintid = 0;
 	unsigned need;
 	int r;
@@ -588,27 +701,39 @@ int dtg_finalize_copro(struct dtg_fin *f)
 		return dtg_error(f->ctx, DTG_EUNSUPPORTED,
 				 "%s: %s: coprocessor: x86 guests have no device tree; only Arm is supported",
 				 f->hname, cs->inst[0].host_path);
-	/* The instances' nodes follow the passthrough nodes in gnode[]. */
-	all = dtg_arena_alloc(f->a, (d->ngnode + cs->n) * sizeof(*all));
-	if (!all)
+	/* After the passthrough nodes in gnode[]: the fixed clocks only
+	 * instances use, then the instances' nodes. */
+	inst_g = dtg_arena_alloc(f->a, cs->n * sizeof(*inst_g));
+	if (!inst_g)
 		return -DTG_ENOMEM;
-	if (d->ngnode)
-		memcpy(all, d->gnode, d->ngnode * sizeof(*all));
 	r = collect_obstacles(&cf);
-	for (size_t i = 0; !r && i < cs->n; i++) {
-		cs->inst[i].gnode_ix = d->ngnode + i;
-		r = finalize_inst(&cf, &cs->inst[i], i, &all[d->ngnode + i], &max_vintid);
-	}
+	for (size_t i = 0; !r && i < cs->n; i++)
+		r = finalize_inst(&cf, &cs->inst[i], i, &inst_g[i], &max_vintid);
 	dtg_free(f->ctx, cf.occ);
 	dtg_free(f->ctx, cf.used);
 	dtg_free(f->ctx, cf.used_by);
 	if (r)
 		return r == -DTG_ENOMEM ? dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory") : r;
+	nnew = f->nclk - nclk0;
+	all = dtg_arena_alloc(f->a, (d->ngnode + nnew + cs->n) * sizeof(*all));
+	if (!all)
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	if (d->ngnode)
+		memcpy(all, d->gnode, d->ngnode * sizeof(*all));
+	for (size_t i = 0; i < nnew; i++) {
+		r = dtg_fin_clock_gnode(f, &f->clk[nclk0 + i], &all[d->ngnode + i]);
+		if (r)
+			return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		cs->inst[i].gnode_ix = d->ngnode + nnew + i;
+		all[cs->inst[i].gnode_ix] = inst_g[i];
+	}
 	for (size_t p = 0; p < d->npt; p++)
 		if (d->pt[p].gnode)
 			d->pt[p].gnode = all + (d->pt[p].gnode - d->gnode);
 	d->gnode = all;
-	d->ngnode += cs->n;
+	d->ngnode += nnew + cs->n;
 	for (size_t i = 0; i < cs->n; i++)
 		cs->inst[i].gnode = &all[cs->inst[i].gnode_ix];
 	need = max_vintid >= 32 ? max_vintid - 31 : 0;

@@ -34,6 +34,9 @@ struct dtg_copro_inst {
 	uint32_t *virq;              /* per selected IRQ, 0 = allocate */
 	size_t nvirq;
 	enum dtg_copro_mode mode;
+	char **rate_clock;           /* clock-rate= names, with rate_hz */
+	uint64_t *rate_hz;
+	size_t nrate;
 
 	/* decisions (arena memory, valid once finalized) */
 	struct dtg_copro_info info;

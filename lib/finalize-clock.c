@@ -6,6 +6,7 @@
  * fixed-clock or assigned-clock-rates) or from the description; a clock
  * with no known rate is an error, since a driver would compute garbage.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -131,10 +132,10 @@ static char *clock_node_name(struct dtg_fin *f, const struct dtg_dep *dep)
 	return name;
 }
 
-static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
-		     uint64_t rate)
+/* Add (or find, at the same rate) the clock of dep's specifier for user. */
+static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
+			const struct dtg_dep *dep, uint64_t rate, size_t *idx)
 {
-	const struct dtg_pt *pt = &f->d->pt[p];
 	bool found;
 	size_t at = spec_search(f, dep->phandle, dep->ncells, dep->cells, &found);
 	struct dtg_fin_clock *c;
@@ -144,12 +145,14 @@ static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 		if (c->rate != rate)
 			return dtg_error(f->ctx, DTG_EINVAL,
 					 "%s: %s: clocks: clock %d (%s) is %s's clock %d (%s) too, at %llu Hz, not %llu Hz",
-					 f->hname, pt->host_path, dep->index,
+					 f->hname, user, dep->index,
 					 dep->name ? dep->name : "unnamed",
-					 f->d->pt[c->first_pt].host_path, c->first_index,
+					 c->first_path, c->first_index,
 					 c->first_name ? c->first_name : "unnamed",
 					 (unsigned long long)c->rate,
 					 (unsigned long long)rate);
+		if (idx)
+			*idx = f->clk_by_spec[at];
 		return 0;
 	}
 	if (dtg_grow(f->ctx, (void **)&f->clk, &f->cclk, f->nclk + 1, sizeof(*f->clk)) ||
@@ -165,6 +168,7 @@ static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 	c->provider = dep->provider;
 	c->output_name = output_name(f, dep);
 	c->first_pt = p;
+	c->first_path = user;
 	c->first_name = dep->name;
 	c->first_index = dep->index;
 	c->name = clock_node_name(f, dep);
@@ -173,8 +177,42 @@ static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 	memmove(&f->clk_by_spec[at + 1], &f->clk_by_spec[at],
 		(f->nclk - at) * sizeof(*f->clk_by_spec));
 	f->clk_by_spec[at] = f->nclk;
+	if (idx)
+		*idx = f->nclk;
 	f->nclk++;
 	return 0;
+}
+
+static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
+		     uint64_t rate)
+{
+	return add_clock_at(f, p, f->d->pt[p].host_path, dep, rate, NULL);
+}
+
+int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
+		      const struct dtg_dep *dep, uint64_t rate, size_t *idx)
+{
+	size_t n0 = f->nclk;
+	struct dtg_fin_clock *c;
+	int rc = add_clock_at(f, SIZE_MAX, user, dep, rate, idx);
+
+	if (rc || f->nclk == n0)
+		return rc;
+	c = &f->clk[*idx];
+	/* a name no other clock has (two providers may share a node name) */
+	for (size_t rank = 2, i = 0; i < f->nclk; i++) {
+		if (i == *idx || strcmp(f->clk[i].name, c->name))
+			continue;
+		char *nn = dtg_arena_alloc(f->a, strlen(f->clk[*idx].name) + 24);
+
+		if (!nn)
+			return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+		sprintf(nn, "%s-%zu", clock_node_name(f, dep), rank++);
+		c->name = nn;
+		i = (size_t)-1;  /* check the new name from the start */
+	}
+	c->guest_phandle = dtg_fin_new_phandle(f);
+	return c->guest_phandle ? 0 : -DTG_ERANGE;
 }
 
 /*

@@ -101,6 +101,7 @@ struct dtg_fin_clock {
 	const char *provider;       /* provider path (for messages) */
 	const char *output_name;    /* clock-output-names entry or NULL */
 	size_t first_pt;            /* device that first used it */
+	const char *first_path;     /* its host path (a device or a coprocessor) */
 	const char *first_name;     /* its name there (messages) */
 	int first_index;
 	char *name;                 /* guest node name (arena) */
@@ -191,5 +192,14 @@ struct dtg_fin_copy *dtg_fin_copy_find(const struct dtg_fin *f, int offset);
 
 /* Allocate the next guest phandle, or 0 with an error past the limit. */
 uint32_t dtg_fin_new_phandle(struct dtg_fin *f);
+
+/*
+ * A shared coprocessor's clock (copro-finalize.c): the index in f->clk of
+ * the fixed clock of dep's specifier at `rate`, added (with a guest
+ * phandle and a unique name) if no device has it.  user names the
+ * coprocessor in messages.
+ */
+int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
+		      const struct dtg_dep *dep, uint64_t rate, size_t *idx);
 
 #endif /* DTG_FINALIZE_INTERNAL_H */

@@ -84,12 +84,14 @@ static int get_cells(const dtg_host *h, int off, const char *prop,
 }
 
 /*
- * A GIC specifier <type number flags>, as Linux's gic_irq_domain_translate
- * (irq-gic.c: types 0 SPI and 1 PPI only; irq-gic-v3.c: also 2 ESPI and
- * 3 EPPI) and Xen's gic_irq_xlate (fewer than 3 cells is -EINVAL).  Any
- * other type is an error, not an interrupt of another controller: Linux
- * refuses it, and Xen's gic_irq_xlate would read it as a PPI.  A PPI's
- * flags cell is kept whole: bits [15:8] are its CPU mask (GICv2 binding).
+ * A GIC specifier <type number flags>, as Xen's gic_irq_xlate
+ * (xen/arch/arm/gic.c, 4.17 and 4.22) reads it: fewer than 3 cells is
+ * -EINVAL, type 0 is an SPI (INTID 32 + n) and any other type a PPI
+ * (16 + n).  So only types 0 and 1 mean what the host DT says; an ESPI
+ * (2) or EPPI (3) on a GICv3, which Linux's irq-gic-v3.c accepts, would
+ * be routed by Xen to PPI n: an error for that interrupt, as is any
+ * other type.  A PPI's flags cell is kept whole: bits [15:8] are its
+ * CPU mask (GICv2 binding).
  */
 static int gic_decode(const dtg_host *host, int gic, struct dtg_irq *out,
 		      char *why, size_t whylen)
@@ -107,18 +109,20 @@ static int gic_decode(const dtg_host *host, int gic, struct dtg_irq *out,
 	switch (out->cells[0]) {
 	case 0: out->kind = DTG_IRQ_SPI;  out->intid = 32 + n; break;
 	case 1: out->kind = DTG_IRQ_PPI;  out->intid = 16 + n; break;
-	case 2: out->kind = DTG_IRQ_ESPI; out->intid = 4096 + n; break;
-	case 3: out->kind = DTG_IRQ_PPI;  out->intid = 1056 + n; break; /* EPPI */
 	default: goto bad_type;
 	}
-	if (out->cells[0] >= 2 && !v3)
-		goto bad_type;
 	out->flags = out->kind == DTG_IRQ_PPI ? out->cells[2] : out->cells[2] & 0xf;
 	return 0;
 bad_type:
-	snprintf(why, whylen, "GIC interrupt type %u at %s is neither SPI (0) nor PPI (1)%s",
-		 out->cells[0], dtg_host_path(host, gic, path, sizeof(path)),
-		 v3 ? ", ESPI (2) nor EPPI (3)" : " (a GICv2 has no ESPI or EPPI)");
+	if (v3 && (out->cells[0] == 2 || out->cells[0] == 3))
+		snprintf(why, whylen, "GIC interrupt type %u (%s) at %s: Xen's gic_irq_xlate "
+			 "knows only SPI (0) and PPI (1) and would route it as PPI %u",
+			 out->cells[0], out->cells[0] == 2 ? "ESPI" : "EPPI",
+			 dtg_host_path(host, gic, path, sizeof(path)), n);
+	else
+		snprintf(why, whylen, "GIC interrupt type %u at %s is neither SPI (0) nor PPI (1)%s",
+			 out->cells[0], dtg_host_path(host, gic, path, sizeof(path)),
+			 v3 ? "" : " (a GICv2 has no ESPI or EPPI)");
 	out->kind = DTG_IRQ_OTHER;
 	return -DTG_EINVAL;
 }

@@ -88,6 +88,14 @@ int dtg_copro_set_virq(dtg_domain *d, int inst, int irq, uint32_t virq);
 /* Shared (default) or exclusive. */
 int dtg_copro_set_mode(dtg_domain *d, int inst, enum dtg_copro_mode mode);
 
+/*
+ * The rate of the instance's clock `clock` (a clock-names entry or a
+ * decimal index), as dtg_pt_set_clock_rate() for a passthrough device:
+ * the guest gets a fixed-clock of that rate.  Checked at finalize.
+ */
+int dtg_copro_set_clock_rate(dtg_domain *d, int inst, const char *clock,
+			     uint64_t hz);
+
 /* ---- reading a finalized domain ---- */
 
 /* One instance range: where the guest sees the host range. */
@@ -108,6 +116,17 @@ struct dtg_copro_irq {
 	uint32_t flags;         /* trigger flags (IRQ_TYPE_*) */
 };
 
+/*
+ * One instance clock: the guest node's `clocks` entry is a fixed-clock of
+ * this rate (as a passthrough device's; a clock with no known rate is
+ * left out of the instance with a notice).
+ */
+struct dtg_copro_clock {
+	const char *name;       /* clock-names entry, or NULL */
+	int host_index;         /* index in the host node's clocks */
+	uint64_t rate;          /* Hz */
+};
+
 /* An instance as finalized (arena memory, valid while d lives). */
 struct dtg_copro_info {
 	const char *host_path;
@@ -118,6 +137,8 @@ struct dtg_copro_info {
 	const struct dtg_copro_range *range;
 	size_t nirq;
 	const struct dtg_copro_irq *irq;
+	size_t nclock;
+	const struct dtg_copro_clock *clock;
 };
 
 /* Number of coprocessor instances of d (described). */
