@@ -312,8 +312,12 @@ START_TEST(test_juno_execute_returns_vsids)
 	dtg_ctx *ctx = tu_ctx_new();
 	dtg_host *h = tu_load_host(ctx, "juno-r2.dtb");
 	dtg_domain *d = juno_domain(ctx, h);
-	struct dtg_xc_ops xc = { ok_iomem, ok_map, ok_irq, ok_bind, ok_assign,
-				 alloc_vsid_range };
+	struct dtg_xc_ops xc = {
+		.iomem_permission = ok_iomem, .memory_mapping = ok_map,
+		.irq_permission = ok_irq, .bind_pt_spi_irq = ok_bind,
+		.assign_dt_device = ok_assign,
+		.viommu_alloc_vsid_range = alloc_vsid_range,
+	};
 	struct fake_xen x;
 	uint32_t got[NENTRY], gv[MAXE], twice[NENTRY];
 	void *gdt, *odt;
