@@ -46,15 +46,15 @@ static int x_irq(void *xch, uint32_t dom, uint32_t pirq, bool allow)
 	return xc_domain_irq_permission(xch, dom, pirq, allow) ? -errno : 0;
 }
 
-/* libxenctrl takes the guest's SPI first, then the host's. */
-static int x_bind(void *xch, uint32_t dom, uint32_t irq, uint16_t spi)
+/* The guest's SPI, then the host's: libxenctrl's order, passed through. */
+static int x_bind(void *xch, uint32_t dom, uint32_t vspi, uint16_t spi)
 {
-	return xc_domain_bind_pt_spi_irq(xch, dom, spi, irq) ? -errno : 0;
+	return xc_domain_bind_pt_spi_irq(xch, dom, vspi, spi) ? -errno : 0;
 }
 
-static int x_unbind(void *xch, uint32_t dom, uint32_t irq, uint16_t spi)
+static int x_unbind(void *xch, uint32_t dom, uint32_t vspi, uint16_t spi)
 {
-	return xc_domain_unbind_pt_spi_irq(xch, dom, spi, irq) ? -errno : 0;
+	return xc_domain_unbind_pt_spi_irq(xch, dom, vspi, spi) ? -errno : 0;
 }
 
 static int x_assign(void *xch, uint32_t dom, const char *path)

@@ -114,8 +114,9 @@ static int walk_device(struct walk *w, const struct dtg_pt *pt, int dev)
 		memset(&op, 0, sizeof(op));
 		op.kind = DTG_OP_BIND_PT_IRQ;
 		op.device = dev;
-		op.u.bind.machine_irq = pt->irq[j].intid;
-		op.u.bind.spi = (uint16_t)pt->irq[j].virq;
+		/* as Xen's Arm XEN_DOMCTL_bind_pt_irq reads them (equal) */
+		op.u.bind.machine_irq = pt->irq[j].virq;
+		op.u.bind.spi = (uint16_t)pt->irq[j].intid;
 		if ((err = emit(w, &op)) < 0)
 			return err;
 	}

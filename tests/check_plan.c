@@ -200,8 +200,13 @@ static void check_plan_matches_domain(const dtg_domain *d,
 			ck_assert(ops[k].u.irq.allow);
 			k++;
 			ck_assert_int_eq(ops[k].kind, DTG_OP_BIND_PT_IRQ);
-			ck_assert_uint_eq(ops[k].u.bind.machine_irq, pi.irq[j].intid);
-			ck_assert_uint_eq(ops[k].u.bind.spi, pi.irq[j].virq);
+			/*
+			 * Xen's Arm XEN_DOMCTL_bind_pt_irq (arch/arm/domctl.c)
+			 * reads machine_irq as the guest's virq and u.spi.spi
+			 * as the host irq, and refuses them unequal.
+			 */
+			ck_assert_uint_eq(ops[k].u.bind.machine_irq, pi.irq[j].virq);
+			ck_assert_uint_eq(ops[k].u.bind.spi, pi.irq[j].intid);
 			ck_assert_uint_eq(ops[k].u.bind.spi, ops[k].u.bind.machine_irq);
 			k++;
 		}
@@ -394,11 +399,11 @@ static int rec_irq(void *o, uint32_t domid, uint32_t pirq, bool allow)
 	return rec(o, &op, domid);
 }
 
-static int rec_bind(void *o, uint32_t domid, uint32_t irq, uint16_t spi)
+static int rec_bind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 {
 	struct dtg_op op = { .kind = DTG_OP_BIND_PT_IRQ };
 
-	op.u.bind.machine_irq = irq;
+	op.u.bind.machine_irq = vspi;
 	op.u.bind.spi = spi;
 	return rec(o, &op, domid);
 }
@@ -419,12 +424,12 @@ static const struct dtg_xc_ops rec_ops = {
 	.assign_dt_device = rec_assign,
 };
 
-static int rec_unbind(void *o, uint32_t domid, uint32_t irq, uint16_t spi)
+static int rec_unbind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 {
 	struct recorder *r = o;
 
 	r->inverse[r->n] = true;
-	return rec_bind(o, domid, irq, spi);
+	return rec_bind(o, domid, vspi, spi);
 }
 
 static int rec_deassign(void *o, uint32_t domid, const char *path)

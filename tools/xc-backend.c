@@ -79,29 +79,25 @@ static int be_irq(void *o, uint32_t domid, uint32_t pirq, bool allow)
 		    "%" PRIu32 ", %" PRIu32 ", %d", domid, pirq, allow);
 }
 
-/* libxenctrl takes (vspi, spi): the guest's SPI first, then the host's. */
-static int be_bind(void *o, uint32_t domid, uint32_t machine_irq,
-		   uint16_t spi)
+/* (vspi, spi): the guest's SPI, then the host's, as libxenctrl takes them. */
+static int be_bind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 {
 	struct xc_backend *b = o;
 
 	errno = 0;
 	return done(b, "xc_domain_bind_pt_spi_irq",
-		    xc_domain_bind_pt_spi_irq(b->xch, domid, spi,
-					      (uint16_t)machine_irq),
-		    "%" PRIu32 ", %u, %" PRIu32, domid, spi, machine_irq);
+		    xc_domain_bind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
+		    "%" PRIu32 ", %" PRIu32 ", %u", domid, vspi, spi);
 }
 
-static int be_unbind(void *o, uint32_t domid, uint32_t machine_irq,
-		     uint16_t spi)
+static int be_unbind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 {
 	struct xc_backend *b = o;
 
 	errno = 0;
 	return done(b, "xc_domain_unbind_pt_spi_irq",
-		    xc_domain_unbind_pt_spi_irq(b->xch, domid, spi,
-						(uint16_t)machine_irq),
-		    "%" PRIu32 ", %u, %" PRIu32, domid, spi, machine_irq);
+		    xc_domain_unbind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
+		    "%" PRIu32 ", %" PRIu32 ", %u", domid, vspi, spi);
 }
 
 /* xc_*_dt_device take char *: they only copy the path to a bounce buffer. */

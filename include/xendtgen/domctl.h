@@ -88,6 +88,11 @@ struct dtg_op {
 		struct { uint64_t first_mfn, nr_mfns; bool allow; } iomem;
 		struct { uint64_t first_gfn, first_mfn, nr_mfns; bool add; } mapping;
 		struct { uint32_t pirq; bool allow; } irq;
+		/*
+		 * xen_domctl_bind_pt_irq's fields, as Xen's Arm handler reads
+		 * them: machine_irq the guest's vSPI, spi the host INTID (Xen
+		 * requires them equal).
+		 */
 		struct { uint32_t machine_irq; uint16_t spi; } bind;
 		struct { const char *path; } assign;   /* host DT path */
 		struct { uint32_t first_psid; uint16_t nr_sids;
@@ -110,10 +115,10 @@ int dtg_plan_ops(const dtg_domain *d, struct dtg_op *ops, size_t cap,
  * xc_domain_memory_mapping, xc_domain_irq_permission,
  * xc_domain_bind_pt_spi_irq, xc_assign_dt_device), so libxl passes thin
  * wrappers.  Each returns 0 or a negative value (conventionally -errno),
- * which stops the plan.  bind_pt_spi_irq's machine_irq is the host INTID
- * and spi the guest's (Xen 4.17 requires them equal); libxenctrl takes
- * them the other way round: xc_domain_bind_pt_spi_irq(xch, domid, spi,
- * machine_irq).
+ * which stops the plan.  bind_pt_spi_irq and unbind_pt_spi_irq take
+ * libxenctrl's arguments in its order, xc_domain_bind_pt_spi_irq(xch,
+ * domid, vspi, spi): the guest's vSPI, then the host's SPI (equal on
+ * Arm).
  *
  * The last two are the inverses of bind_pt_spi_irq and assign_dt_device
  * (xc_domain_unbind_pt_spi_irq, xc_deassign_dt_device); the inverses of
@@ -130,7 +135,7 @@ struct dtg_xc_ops {
 	int (*irq_permission)(void *opaque, uint32_t domid, uint32_t pirq,
 			      bool allow_access);
 	int (*bind_pt_spi_irq)(void *opaque, uint32_t domid,
-			       uint32_t machine_irq, uint16_t spi);
+			       uint32_t vspi, uint16_t spi);
 	int (*assign_dt_device)(void *opaque, uint32_t domid,
 				const char *path);
 	/*
@@ -144,7 +149,7 @@ struct dtg_xc_ops {
 	int (*deassign_dt_device)(void *opaque, uint32_t domid,
 				  const char *path);
 	int (*unbind_pt_spi_irq)(void *opaque, uint32_t domid,
-				 uint32_t machine_irq, uint16_t spi);
+				 uint32_t vspi, uint16_t spi);
 };
 
 /*
