@@ -27,9 +27,11 @@ _Static_assert(XEN_DOMCTL_memory_mapping == DTG_DOMCTL_MEMORY_MAPPING, "cmd");
 _Static_assert(XEN_DOMCTL_irq_permission == DTG_DOMCTL_IRQ_PERMISSION, "cmd");
 _Static_assert(XEN_DOMCTL_bind_pt_irq == DTG_DOMCTL_BIND_PT_IRQ, "cmd");
 _Static_assert(XEN_DOMCTL_assign_device == DTG_DOMCTL_ASSIGN_DEVICE, "cmd");
-/* Debian 12's libxen-dev is Xen 4.17: its interface version is ours. */
-_Static_assert(XEN_DOMCTL_INTERFACE_VERSION == DTG_XEN_4_17_DOMCTL_VERSION,
-	       "libxen-dev 4.17 interface version");
+/* Any release's libxen-dev from 4.17 to 4.22 (Debian 12's is 4.17): the
+ * five payloads compared here have the same layout in all of them. */
+_Static_assert(XEN_DOMCTL_INTERFACE_VERSION >= DTG_XEN_4_17_DOMCTL_VERSION &&
+	       XEN_DOMCTL_INTERFACE_VERSION <= DTG_XEN_4_22_DOMCTL_VERSION,
+	       "libxen-dev 4.17 .. 4.22 interface version");
 
 /* The toolstack's handle for a path: its address, as libxenctrl passes. */
 static uint64_t path_address(void *opaque, const char *path)
