@@ -3,6 +3,7 @@
  * tools/cli-domain.c - an xl.cfg file to a finalized domain: read, parse,
  * describe, finalize; the first error is printed and nothing is returned.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -52,6 +53,25 @@ int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release)
 			cmd, s);
 		return -1;
 	}
+	return 0;
+}
+
+/* Xen reserves domain IDs from DOMID_FIRST_RESERVED (0x7ff0) up. */
+#define CLI_DOMID_MAX 0x7fefUL
+
+int cli_parse_domid(const char *cmd, const char *s, uint32_t *domid)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || v > CLI_DOMID_MAX) {
+		fprintf(stderr, "dtgen: %s: --domid '%s' is not a domain ID (0..%lu)\n",
+			cmd, s, CLI_DOMID_MAX);
+		return -1;
+	}
+	*domid = (uint32_t)v;
 	return 0;
 }
 

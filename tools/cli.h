@@ -82,6 +82,9 @@ struct dtg_domain *cli_load_domain_release(dtg_ctx *ctx, const dtg_host *host,
 					   struct dtg_config **cfg);
 /* --xen 4.17 .. 4.22 (NULL: 0); prints the error and returns -1. */
 int cli_parse_xen_release(const char *cmd, const char *s, unsigned *release);
+/* --domid N: 0 .. 0x7fef (Xen reserves DOMID_FIRST_RESERVED 0x7ff0 up);
+ * prints the error naming `cmd` and returns -1. */
+int cli_parse_domid(const char *cmd, const char *s, uint32_t *domid);
 /* The same for dom0 (dtg_domain_set_dom0: the host's address map 1:1). */
 struct dtg_domain *cli_load_dom0(dtg_ctx *ctx, const dtg_host *host,
 				 const char *cfg_path);

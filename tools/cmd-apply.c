@@ -28,20 +28,6 @@ static void apply_usage(FILE *f)
 }
 
 #ifdef HAVE_XENCTRL
-/* Xen reserves domain IDs from DOMID_FIRST_RESERVED (0x7ff0) up. */
-static bool parse_domid(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = s ? strtoul(s, &end, 0) : 0;
-	if (!s || errno || end == s || *end || s[0] == '-' || v > 0x7fefUL)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 static int run(dtg_ctx *ctx, struct dtg_domain *d, uint32_t domid,
 	       bool undo, bool verbose)
 {
@@ -55,13 +41,10 @@ static int run(dtg_ctx *ctx, struct dtg_domain *d, uint32_t domid,
 			strerror(errno));
 		return CLI_FAIL;
 	}
-	if (undo) {
-		r = dtg_plan_ops(d, NULL, 0, &n);
-		if (!r || r == -DTG_ENOSPACE)
-			r = dtg_plan_undo(d, domid, &xc_backend_ops, &b, n);
-	} else {
+	if (undo)
+		r = dtg_plan_undo(d, domid, &xc_backend_ops, &b, SIZE_MAX);
+	else
 		r = dtg_plan_execute(d, domid, &xc_backend_ops, &b, NULL);
-	}
 	if (r == -DTG_ECALLBACK)
 		fprintf(stderr, "dtgen: apply: %s\ndtgen: apply: %s: %s (errno %d)\n",
 			dtg_last_error(ctx), b.failed_call,
@@ -94,22 +77,20 @@ int cmd_apply(int argc, char **argv)
 		apply_usage(stdout);
 		return CLI_OK;
 	}
+	uint32_t domid;
+
 	if (n != 2 || !domid_s) {
 		apply_usage(stderr);
 		return CLI_USAGE;
 	}
+	if (cli_parse_domid("apply", domid_s, &domid))
+		return CLI_USAGE;
 #ifdef HAVE_XENCTRL
-	uint32_t domid;
 	struct dtg_domain *d;
 	dtg_host *host;
 	dtg_ctx *ctx;
 	int status;
 
-	if (!parse_domid(domid_s, &domid)) {
-		fprintf(stderr, "dtgen: apply: --domid '%s' is not a domain ID (0..%lu)\n",
-			domid_s, 0x7fefUL);
-		return CLI_USAGE;
-	}
 	if (!(ctx = cli_ctx_new()))
 		return CLI_FAIL;
 	if (!(host = cli_load_host(ctx, pos[0]))) {

@@ -13,9 +13,6 @@
 
 #include "cli.h"
 
-/* Xen reserves domain IDs from DOMID_FIRST_RESERVED (0x7ff0) up. */
-#define CLI_DOMID_MAX 0x7fefUL
-
 enum plan_format { FMT_TEXT, FMT_JSON, FMT_BIN };
 
 static void plan_usage(FILE *f)
@@ -31,19 +28,6 @@ static void xlcfg_usage(FILE *f)
 {
 	fprintf(f, "usage: dtgen xlcfg HOST.dtb GUEST.cfg [--partial PATH] [--xen 4.17..4.22] [-o OUT]\n"
 		   "  --xen: only keys that release's xl knows\n");
-}
-
-static bool parse_domid(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-' || v > CLI_DOMID_MAX)
-		return false;
-	*out = (uint16_t)v;
-	return true;
 }
 
 /* Load the host and finalized domain; prints the error on failure. */
@@ -106,7 +90,7 @@ int cmd_plan(int argc, char **argv)
 	enum plan_format fmt;
 	uint32_t version;
 	unsigned release;
-	uint16_t domid;
+	uint32_t domid;
 	int status = CLI_OK, r, n;
 	struct dtg_domain *d;
 	dtg_host *host;
@@ -138,11 +122,8 @@ int cmd_plan(int argc, char **argv)
 		return CLI_USAGE;
 	/* Without --xen: the newest release's interface. */
 	version = dtg_xen_domctl_version(release ? release : DTG_XEN_RELEASE_LAST);
-	if (!parse_domid(domid_s, &domid)) {
-		fprintf(stderr, "dtgen: plan: --domid '%s' is not a domain ID (0..%lu)\n",
-			domid_s, CLI_DOMID_MAX);
+	if (cli_parse_domid("plan", domid_s, &domid))
 		return CLI_USAGE;
-	}
 	if (!(ctx = cli_ctx_new()))
 		return CLI_FAIL;
 	d = load(ctx, pos[0], pos[1], release, &host);
@@ -150,7 +131,7 @@ int cmd_plan(int argc, char **argv)
 		dtg_ctx_free(ctx);
 		return CLI_FAIL;
 	}
-	r = render_plan(d, fmt, version, domid, &out, &len);
+	r = render_plan(d, fmt, version, (uint16_t)domid, &out, &len);
 	if (r) {
 		cli_report(ctx, r);
 		status = CLI_FAIL;

@@ -36,9 +36,13 @@ static int done(struct xc_backend *b, const char *call, int rc,
 	}
 	if (rc >= 0)
 		return 0;
-	b->failed_call = call;
-	b->failed_errno = err ? err : EIO;
-	return -b->failed_errno;
+	err = err ? err : EIO;
+	/* the first failure is the cause; a failed undo after it is not */
+	if (!b->failed_call) {
+		b->failed_call = call;
+		b->failed_errno = err;
+	}
+	return -err;
 }
 
 static int be_iomem(void *o, uint32_t domid, uint64_t first_mfn,

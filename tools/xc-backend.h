@@ -17,7 +17,7 @@
 struct xc_backend {
 	void *xch;              /* xc_interface * */
 	FILE *trace;            /* each call and its result, or NULL */
-	const char *failed_call; /* the libxenctrl call that failed last */
+	const char *failed_call; /* the first libxenctrl call that failed */
 	int failed_errno;        /* and Xen's errno */
 };
 
