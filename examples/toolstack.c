@@ -17,6 +17,8 @@
  * hands it to xc_dom_devicetree_mem()).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,9 +157,10 @@ int main(int argc, char **argv)
 	dtg_domain *d = NULL;
 	xc_interface *xch = NULL;
 	void *blob = NULL, *tree = NULL;
-	size_t size, tsize, nops = 0;
+	size_t size, tsize;
 	uint32_t domid;
 	int status = 1;
+	bool lib_failed = true;  /* whether dtg_last_error() says why */
 	FILE *out = NULL;
 
 	if (argc < 5) {
@@ -186,6 +189,7 @@ int main(int argc, char **argv)
 	/* ---- 2. the plan on Xen */
 	if (!(xch = xc_interface_open(NULL, NULL, 0))) {
 		perror("toolstack: xc_interface_open");
+		lib_failed = false;
 		goto out;
 	}
 	if (dtg_plan_execute(d, domid, &xc_ops, xch, NULL))
@@ -198,13 +202,15 @@ int main(int argc, char **argv)
 	if (out && fclose(out))
 		status = 1;
 	if (status) {
-		/* No guest DT, no guest: give the devices back. */
+		/* No guest DT, no guest: give the devices back, leave no file. */
 		fprintf(stderr, "toolstack: %s: cannot write the guest tree\n", argv[3]);
-		dtg_plan_ops(d, NULL, 0, &nops);
-		dtg_plan_undo(d, domid, &xc_ops, xch, nops);
+		if (out)
+			remove(argv[3]);
+		dtg_plan_undo(d, domid, &xc_ops, xch, SIZE_MAX);
+		lib_failed = false;
 	}
 out:
-	if (status && ctx && dtg_last_error(ctx) && dtg_last_error(ctx)[0])
+	if (status && lib_failed && dtg_last_error(ctx)[0])
 		fprintf(stderr, "toolstack: %s\n", dtg_last_error(ctx));
 	if (xch)
 		xc_interface_close(xch);

@@ -134,13 +134,14 @@ static bool ops_complete(const struct dtg_xc_ops *ops)
 	       ops->assign_dt_device;
 }
 
-/* "bind_pt_irq machine_irq=34 spi=34" */
-static void describe(const struct dtg_op *op, char *buf, size_t size)
+/* "bind_pt_irq machine_irq=34 spi=34" into b (released by the caller). */
+static const char *describe(const dtg_domain *d, const struct dtg_op *op,
+			    struct dtg_buf *b)
 {
-	char args[160];
-
-	dtg_plan_op_args(op, args, sizeof(args));
-	snprintf(buf, size, "%s %s", dtg_op_name(op->kind), args);
+	dtg_buf_init(b, d->ctx);
+	dtg_buf_printf(b, "%s ", dtg_op_name(op->kind));
+	dtg_plan_op_args(b, op);
+	return b->err ? dtg_op_name(op->kind) : b->data;
 }
 
 /* The vSMMUv3 part: its callback, and room for what Xen returns. */
@@ -171,7 +172,7 @@ int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
 			   const struct dtg_xc_ops *ops, void *opaque,
 			   size_t *failed, uint32_t *vsid, size_t nvsid)
 {
-	char what[200], uwhat[200];
+	struct dtg_buf what, uwhat;
 	struct dtg_op *plan;
 	size_t n, i, bad, k = 0;
 	int err, rc = 0, urc = 0;
@@ -181,10 +182,8 @@ int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
 	if (!ops_complete(ops))
 		return dtg_error(d->ctx, DTG_EINVAL,
 				 "dtg_plan_execute: every callback of struct dtg_xc_ops is required");
-	if ((err = dtg_domain_require_final(d, "dtg_plan_execute")) < 0 ||
-	    (err = require_vsids(d, ops, vsid, nvsid)) < 0)
-		return err;
-	if ((err = plan_array(d, "dtg_plan_execute", &plan, &n)) < 0) {
+	if ((err = plan_array(d, "dtg_plan_execute", &plan, &n)) < 0 ||
+	    (err = require_vsids(d, ops, vsid, nvsid)) < 0) {
 		dtg_free(d->ctx, plan);
 		return err;
 	}
@@ -203,27 +202,28 @@ int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
 	}
 	if (failed)
 		*failed = i;
-	describe(&plan[i], what, sizeof(what));
 	if (!can_undo(ops)) {
 		err = dtg_error(d->ctx, DTG_ECALLBACK,
 				"domain %u: %s: op %zu (%s) failed: %d",
 				(unsigned)domid, dtg_plan_op_device(d, &plan[i]),
-				i, what, rc);
+				i, describe(d, &plan[i], &what), rc);
 	} else if (!(bad = undo_range(ops, opaque, domid, plan, i, &urc))) {
 		err = dtg_error(d->ctx, DTG_ECALLBACK,
 				"domain %u: %s: op %zu (%s) failed: %d; "
 				"the %zu op(s) before it were undone",
 				(unsigned)domid, dtg_plan_op_device(d, &plan[i]),
-				i, what, rc, i);
+				i, describe(d, &plan[i], &what), rc, i);
 	} else {
-		describe(&plan[bad - 1], uwhat, sizeof(uwhat));
 		err = dtg_error(d->ctx, DTG_ECALLBACK,
 				"domain %u: %s: op %zu (%s) failed: %d; "
 				"undoing op %zu (%s) of %s failed too: %d",
 				(unsigned)domid, dtg_plan_op_device(d, &plan[i]),
-				i, what, rc, bad - 1, uwhat,
+				i, describe(d, &plan[i], &what), rc, bad - 1,
+				describe(d, &plan[bad - 1], &uwhat),
 				dtg_plan_op_device(d, &plan[bad - 1]), urc);
+		dtg_buf_release(&uwhat);
 	}
+	dtg_buf_release(&what);
 	dtg_free(d->ctx, plan);
 	return err;
 }
@@ -231,7 +231,7 @@ int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
 int dtg_plan_undo(const dtg_domain *d, uint32_t domid,
 		  const struct dtg_xc_ops *ops, void *opaque, size_t count)
 {
-	char what[200];
+	struct dtg_buf what;
 	struct dtg_op *plan;
 	size_t n, bad;
 	int err, urc = 0;
@@ -245,6 +245,8 @@ int dtg_plan_undo(const dtg_domain *d, uint32_t domid,
 		dtg_free(d->ctx, plan);
 		return err;
 	}
+	if (count == SIZE_MAX)
+		count = n;
 	if (count > n) {
 		dtg_free(d->ctx, plan);
 		return dtg_error(d->ctx, DTG_EINVAL,
@@ -253,12 +255,12 @@ int dtg_plan_undo(const dtg_domain *d, uint32_t domid,
 	}
 	bad = undo_range(ops, opaque, domid, plan, count, &urc);
 	if (bad) {
-		describe(&plan[bad - 1], what, sizeof(what));
 		err = dtg_error(d->ctx, DTG_ECALLBACK,
 				"domain %u: %s: undoing op %zu (%s) failed: %d",
 				(unsigned)domid,
 				dtg_plan_op_device(d, &plan[bad - 1]), bad - 1,
-				what, urc);
+				describe(d, &plan[bad - 1], &what), urc);
+		dtg_buf_release(&what);
 	}
 	dtg_free(d->ctx, plan);
 	return err;

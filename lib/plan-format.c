@@ -15,39 +15,36 @@ struct fmt {
 	struct dtg_buf *b;
 };
 
-void dtg_plan_op_args(const struct dtg_op *op, char *buf, size_t size)
+void dtg_plan_op_args(struct dtg_buf *b, const struct dtg_op *op)
 {
 	switch (op->kind) {
 	case DTG_OP_IOMEM_PERMISSION:
-		snprintf(buf, size, "first_mfn=0x%" PRIx64 " nr_mfns=0x%" PRIx64
-			 " allow=%d", op->u.iomem.first_mfn,
-			 op->u.iomem.nr_mfns, op->u.iomem.allow);
+		dtg_buf_printf(b, "first_mfn=0x%" PRIx64 " nr_mfns=0x%" PRIx64
+			       " allow=%d", op->u.iomem.first_mfn,
+			       op->u.iomem.nr_mfns, op->u.iomem.allow);
 		break;
 	case DTG_OP_MEMORY_MAPPING:
-		snprintf(buf, size, "first_gfn=0x%" PRIx64 " first_mfn=0x%" PRIx64
-			 " nr_mfns=0x%" PRIx64 " add=%d",
-			 op->u.mapping.first_gfn, op->u.mapping.first_mfn,
-			 op->u.mapping.nr_mfns, op->u.mapping.add);
+		dtg_buf_printf(b, "first_gfn=0x%" PRIx64 " first_mfn=0x%" PRIx64
+			       " nr_mfns=0x%" PRIx64 " add=%d",
+			       op->u.mapping.first_gfn, op->u.mapping.first_mfn,
+			       op->u.mapping.nr_mfns, op->u.mapping.add);
 		break;
 	case DTG_OP_IRQ_PERMISSION:
-		snprintf(buf, size, "pirq=%" PRIu32 " allow=%d",
-			 op->u.irq.pirq, op->u.irq.allow);
+		dtg_buf_printf(b, "pirq=%" PRIu32 " allow=%d",
+			       op->u.irq.pirq, op->u.irq.allow);
 		break;
 	case DTG_OP_BIND_PT_IRQ:
-		snprintf(buf, size, "machine_irq=%" PRIu32 " spi=%u",
-			 op->u.bind.machine_irq, op->u.bind.spi);
+		dtg_buf_printf(b, "machine_irq=%" PRIu32 " spi=%u",
+			       op->u.bind.machine_irq, op->u.bind.spi);
 		break;
 	case DTG_OP_ASSIGN_DEVICE:
-		snprintf(buf, size, "path=%s", op->u.assign.path);
+		dtg_buf_printf(b, "path=%s", op->u.assign.path);
 		break;
 	case DTG_OP_VIOMMU_ALLOC_VSID_RANGE:
-		snprintf(buf, size, "first_psid=0x%" PRIx32 " nr_sids=%u"
-			 " first_vsid=%" PRIu32 " (proposed: vSMMUv3 series)",
-			 op->u.vsid.first_psid, op->u.vsid.nr_sids,
-			 op->u.vsid.first_vsid);
-		break;
-	default:
-		snprintf(buf, size, "?");
+		dtg_buf_printf(b, "first_psid=0x%" PRIx32 " nr_sids=%u"
+			       " first_vsid=%" PRIu32 " (proposed: vSMMUv3 series)",
+			       op->u.vsid.first_psid, op->u.vsid.nr_sids,
+			       op->u.vsid.first_vsid);
 		break;
 	}
 }
@@ -55,17 +52,12 @@ void dtg_plan_op_args(const struct dtg_op *op, char *buf, size_t size)
 static int text_op(void *opaque, size_t index, const struct dtg_op *op)
 {
 	struct fmt *f = opaque;
-	char args[160];
 
 	(void)index;
-	/* A DT path has no length limit: not through the fixed buffer. */
-	if (op->kind == DTG_OP_ASSIGN_DEVICE)
-		snprintf(args, sizeof(args), "path=");
-	else
-		dtg_plan_op_args(op, args, sizeof(args));
-	dtg_buf_printf(f->b, "%-16s %s %s%s\n", dtg_op_name(op->kind),
-		       dtg_plan_op_device(f->d, op), args,
-		       op->kind == DTG_OP_ASSIGN_DEVICE ? op->u.assign.path : "");
+	dtg_buf_printf(f->b, "%-16s %s ", dtg_op_name(op->kind),
+		       dtg_plan_op_device(f->d, op));
+	dtg_plan_op_args(f->b, op);
+	dtg_buf_puts(f->b, "\n");
 	return f->b->err;
 }
 

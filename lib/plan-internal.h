@@ -31,6 +31,6 @@ static inline const char *dtg_plan_op_device(const dtg_domain *d,
 }
 
 /* An op's arguments as text ("first_mfn=0x9010 nr_mfns=0x1 allow=1"). */
-void dtg_plan_op_args(const struct dtg_op *op, char *buf, size_t size);
+void dtg_plan_op_args(struct dtg_buf *b, const struct dtg_op *op);
 
 #endif /* DTG_PLAN_INTERNAL_H */

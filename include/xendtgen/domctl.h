@@ -159,16 +159,28 @@ struct dtg_xc_ops {
  * the op with its arguments and the callback's return value.  When ops
  * has both inverse callbacks, the ops done before the failing one are
  * then undone in reverse order (as dtg_plan_undo), so a failed plan
- * leaves the domain as it found it; the message says how many were
- * undone, and which undo failed if one did.
+ * leaves the domain as it found it (but for vSIDs: the vSMMUv3 series has
+ * no call to free them, they go with the domain); the message says how
+ * many were undone, and which undo failed if one did.
  */
 int dtg_plan_execute(const dtg_domain *d, uint32_t domid,
 		     const struct dtg_xc_ops *ops, void *opaque,
 		     size_t *failed);
 
 /*
- * Undo the first count ops of the plan (count = the plan's length undoes
- * all of it, e.g. to release a domain's devices) in reverse order, each
+ * dtg_plan_execute(), and report the vSIDs Xen returned: vsid[k] is the
+ * vSID of the k-th vSMMUv3 `iommus` entry in partial-DT order (the
+ * first_vsid of the k-th alloc_vsid_range call); nvsid must be
+ * dtg_domain_vid_count(d).  Give them to dtg_fdt_guest_vsids_alloc() or
+ * dtg_fdt_overlay_vsids_alloc() so the guest sees what Xen mapped.
+ */
+int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
+			   const struct dtg_xc_ops *ops, void *opaque,
+			   size_t *failed, uint32_t *vsid, size_t nvsid);
+
+/*
+ * Undo the first count ops of the plan (SIZE_MAX, or the plan's length,
+ * undoes all of it, e.g. to release a domain's devices) in reverse order, each
  * through its inverse: deassign_dt_device, unbind_pt_spi_irq,
  * irq_permission deny, memory_mapping remove, iomem_permission deny.
  * Needs both inverse callbacks.  Goes on past a failing undo (to release
@@ -181,17 +193,6 @@ int dtg_plan_undo(const dtg_domain *d, uint32_t domid,
  * Supplies the guest handle value (a pointer in the toolstack's address
  * space, as a 64-bit integer) for assign_device's DT path.
  */
-/*
- * dtg_plan_execute(), and report the vSIDs Xen returned: vsid[k] is the
- * vSID of the k-th vSMMUv3 `iommus` entry in partial-DT order (the
- * first_vsid of the k-th alloc_vsid_range call); nvsid must be
- * dtg_domain_vid_count(d).  Give them to dtg_fdt_guest_vsids_alloc() or
- * dtg_fdt_overlay_vsids_alloc() so the guest sees what Xen mapped.
- */
-int dtg_plan_execute_vsids(const dtg_domain *d, uint32_t domid,
-			   const struct dtg_xc_ops *ops, void *opaque,
-			   size_t *failed, uint32_t *vsid, size_t nvsid);
-
 typedef uint64_t (*dtg_path_handle_fn)(void *opaque, const char *path);
 
 /*
