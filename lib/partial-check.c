@@ -39,6 +39,7 @@
 
 #include "domain-internal.h"
 #include "blob-check.h"
+#include "host-internal.h"
 
 #define MAX_DEPTH 64
 #define GIC_PHANDLE DTG_GUEST_PHANDLE_GIC
@@ -547,26 +548,6 @@ static void check_interrupts(struct checker *ck, int off, bool has_iparent,
 	}
 }
 
-/*
- * Is the device's first IOMMU disabled in the host DT?  Xen's
- * iommu_add_dt_device() stops at an IOMMU that is not available, so the
- * device stays unprotected and iommu_assign_dt_device() fails (-EINVAL).
- */
-static bool iommu_disabled(const struct checker *ck,
-			   const struct dtg_device *dev)
-{
-	const char *st;
-	int io;
-
-	if (!dev->niommu || !dev->iommu[0].iommu)
-		return false;
-	io = dtg_host_path_offset(ck->host, dev->iommu[0].iommu);
-	if (io < 0)
-		return false;
-	st = fdt_getprop(dtg_host_fdt(ck->host), io, "status", NULL);
-	return st && strcmp(st, "okay") && strcmp(st, "ok");
-}
-
 /* Resolve xen,path; *dev stays NULL when it names no host node. */
 static int check_xen_path(struct checker *ck, int off, const char *path,
 			  int len, struct dtg_device **dev)
@@ -649,7 +630,8 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
 		       "missing: host node %s is not behind an IOMMU, so Xen "
 		       "fails to assign it", dev->path);
-	else if (xreg && xpath && !force && dev && iommu_disabled(ck, dev))
+	else if (xreg && xpath && !force && dev &&
+		 !dtg_host_iommu_usable(ck->host, dev))
 		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
 		       "missing: the IOMMU %s of host node %s is disabled in "
 		       "the host DT, so Xen does not protect the device "

@@ -27,6 +27,7 @@
 
 #include "viommu-internal.h"
 #include "blob-check.h"
+#include "host-internal.h"
 
 #define MAX_ENTRIES 64     /* iommus entries / reg entries per node */
 
@@ -363,15 +364,10 @@ static int plan_node(struct complete *c, int off)
 		else
 			n->set_force = true;
 	}
-	/* A disabled host IOMMU protects nothing: Xen needs force (fdt-partial.c). */
-	if (n->set_path && n->host->niommu && n->host->iommu[0].iommu) {
-		int io = dtg_host_path_offset(c->host, n->host->iommu[0].iommu);
-		const char *st = io >= 0 ? fdt_getprop(dtg_host_fdt(c->host), io,
-						       "status", NULL) : NULL;
-
-		if (st && strcmp(st, "okay") && strcmp(st, "ok"))
-			n->set_force = true;
-	}
+	/* A disabled host IOMMU protects nothing: Xen needs force (finalize.c). */
+	if (n->set_path && n->host->niommu &&
+	    !dtg_host_iommu_usable(c->host, n->host))
+		n->set_force = true;
 	if (!fdt_getprop(c->fdt, off, "xen,reg", NULL)) {
 		err = plan_xen_reg(c, off, n);
 		if (err)
