@@ -60,22 +60,6 @@ const struct dtg_fin_clock *dtg_fin_clock_find(const struct dtg_fin *f,
 	return found ? &f->clk[f->clk_by_spec[i]] : NULL;
 }
 
-/* The description's rate for clock `index` (by clock-names entry or index). */
-static uint64_t described_rate(const struct dtg_pt *pt, const struct dtg_dep *dep,
-			       bool *used)
-{
-	char idx[16];
-
-	snprintf(idx, sizeof(idx), "%d", dep->index);
-	for (size_t i = 0; i < pt->nrate; i++)
-		if ((dep->name && !strcmp(pt->rate[i].clock, dep->name)) ||
-		    !strcmp(pt->rate[i].clock, idx)) {
-			used[i] = true;
-			return pt->rate[i].hz;
-		}
-	return 0;
-}
-
 /* clock-output-names entry of a specifier, when the provider names it. */
 static const char *output_name(const struct dtg_fin *f, const struct dtg_dep *dep)
 {
@@ -240,7 +224,7 @@ static int device_clocks(struct dtg_fin *f, size_t p, bool late)
 
 		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
 			continue;
-		rate = described_rate(pt, dep, u);
+		rate = dtg_clock_rate_of(pt->rate, pt->nrate, dep, u);
 		if (late) {
 			if (rate || dep->rate || dtg_fin_clock_find(f, dep))
 				continue;
