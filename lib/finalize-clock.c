@@ -117,7 +117,7 @@ static char *clock_node_name(struct dtg_fin *f, const struct dtg_dep *dep)
 }
 
 /* Add (or find, at the same rate) the clock of dep's specifier for user. */
-static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
+static int add_clock_at(struct dtg_fin *f, const char *user,
 			const struct dtg_dep *dep, uint64_t rate, size_t *idx)
 {
 	bool found;
@@ -151,7 +151,6 @@ static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
 	c->rate = rate;
 	c->provider = dep->provider;
 	c->output_name = output_name(f, dep);
-	c->first_pt = p;
 	c->first_path = user;
 	c->first_name = dep->name;
 	c->first_index = dep->index;
@@ -170,7 +169,7 @@ static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
 static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 		     uint64_t rate)
 {
-	return add_clock_at(f, p, f->d->pt[p].host_path, dep, rate, NULL);
+	return add_clock_at(f, f->d->pt[p].host_path, dep, rate, NULL);
 }
 
 int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
@@ -178,7 +177,7 @@ int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
 {
 	size_t n0 = f->nclk;
 	struct dtg_fin_clock *c;
-	int rc = add_clock_at(f, SIZE_MAX, user, dep, rate, idx);
+	int rc = add_clock_at(f, user, dep, rate, idx);
 
 	if (rc || f->nclk == n0)
 		return rc;

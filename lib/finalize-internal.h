@@ -100,8 +100,7 @@ struct dtg_fin_clock {
 	uint64_t rate;
 	const char *provider;       /* provider path (for messages) */
 	const char *output_name;    /* clock-output-names entry or NULL */
-	size_t first_pt;            /* device that first used it */
-	const char *first_path;     /* its host path (a device or a coprocessor) */
+	const char *first_path;     /* host path of its first user (a device or a coprocessor) */
 	const char *first_name;     /* its name there (messages) */
 	int first_index;
 	char *name;                 /* guest node name (arena) */
