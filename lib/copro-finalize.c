@@ -345,7 +345,7 @@ static int place_irqs(struct copro_fin *cf, struct dtg_copro_inst *c,
 
 			if ((v == 0) != (pass == 1))
 				continue;
-			if (h->kind != DTG_IRQ_SPI && h->kind != DTG_IRQ_ESPI)
+			if (h->kind != DTG_IRQ_SPI)
 				return dtg_error(f->ctx, DTG_EUNSUPPORTED,
 						 "%s: %s: %s: interrupt %d does not end at a GIC SPI (%s); Xen cannot take it to inject a virtual one",
 						 f->hname, c->host_path, prop, h->index,
