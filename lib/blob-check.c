@@ -24,8 +24,10 @@
 #include "internal.h"
 #include "blob-check.h"
 
-#define HDR_V16_SIZE 40u   /* up to and including size_dt_strings */
-#define HDR_V17_SIZE 40u   /* + size_dt_struct: 10 words */
+/* libfdt's header sizes: v16 ends with size_dt_strings (9 words), v17
+ * adds size_dt_struct (10 words). */
+#define HDR_V16_SIZE ((uint32_t)FDT_V16_SIZE)   /* 36 */
+#define HDR_V17_SIZE ((uint32_t)FDT_V17_SIZE)   /* 40 */
 #define HDR_MIN_READ 28u   /* enough to read version and last_comp_version */
 
 struct walk {

@@ -424,16 +424,29 @@ static int opt_guest(struct pt_request *q, const char *val)
 	return 0;
 }
 
-static int opt_clock_rate(struct pt_request *q, const char *val)
+const char *dtg_config_parse_clock_rate(const char *val, size_t *namelen,
+					uint64_t *hz)
 {
 	const char *colon = strrchr(val, ':');
-	int64_t hz;
+	int64_t v;
 
 	if (!colon || colon == val)
-		return opt_error(q, "clock-rate", val, "expected NAME:HZ");
-	if (dtg_config_parse_int(colon + 1, &hz) || hz <= 0)
-		return opt_error(q, "clock-rate", val,
-				 "HZ is not a positive number");
+		return "expected NAME:HZ";
+	if (dtg_config_parse_int(colon + 1, &v) || v <= 0)
+		return "HZ is not a positive number";
+	if (namelen)
+		*namelen = (size_t)(colon - val);
+	if (hz)
+		*hz = (uint64_t)v;
+	return NULL;
+}
+
+static int opt_clock_rate(struct pt_request *q, const char *val)
+{
+	const char *why = dtg_config_parse_clock_rate(val, NULL, NULL);
+
+	if (why)
+		return opt_error(q, "clock-rate", val, why);
 	if (dtg_grow(q->a->ctx, (void **)&q->clock, &q->cap_clock,
 		     q->nclock + 1, sizeof(*q->clock)))
 		return -DTG_ENOMEM;
@@ -563,21 +576,20 @@ static int apply_clocks_keep(struct pt_request *q, struct cfg_pt *pt)
 	int r;
 
 	for (size_t i = 0; i < q->nclock; i++) {
-		const char *colon = strrchr(q->clock[i], ':');
-		size_t len = (size_t)(colon - q->clock[i]);
-		int64_t hz;
+		size_t len = 0;
+		uint64_t hz = 0;
 
+		dtg_config_parse_clock_rate(q->clock[i], &len, &hz); /* checked when read */
 		if (len >= sizeof(buf))
 			return opt_error(q, "clock-rate", q->clock[i],
 					 "clock name too long");
 		memcpy(buf, q->clock[i], len);
 		buf[len] = 0;
-		dtg_config_parse_int(colon + 1, &hz);  /* checked when read */
 		if (!has_clock(pt->dev, buf))
 			return opt_error(q, "clock-rate", q->clock[i],
 					 "no such clock in clock-names or "
 					 "clocks of the host node");
-		r = dtg_pt_set_clock_rate(a->d, pt->index, buf, (uint64_t)hz);
+		r = dtg_pt_set_clock_rate(a->d, pt->index, buf, hz);
 		if (r < 0)
 			return setter_error(a, r, q->line, "dt_passthrough");
 	}

@@ -50,4 +50,12 @@ const struct dtg_cfg_entry *dtg_config_entry(const dtg_config *cfg,
  */
 int dtg_config_parse_int(const char *s, int64_t *val);
 
+/*
+ * A clock-rate= value, NAME:HZ (split at the last ':'; HZ as
+ * dtg_config_parse_int, positive): NULL with the name's length and the
+ * rate, or why it is not one.  Passthrough and coprocessor entries.
+ */
+const char *dtg_config_parse_clock_rate(const char *val, size_t *namelen,
+					uint64_t *hz);
+
 #endif /* DTG_CONFIG_INTERNAL_H */

@@ -74,10 +74,7 @@ static int apply_entry(dtg_domain *d, const char *where, const char *text)
 		}
 		*eq++ = '\0';
 		if (!strcmp(tok, "clock-rate")) {
-			char *colon = strrchr(eq, ':');
-			int64_t hz;
-
-			if (!colon || colon == eq || dtg_config_parse_int(colon + 1, &hz) || hz <= 0) {
+			if (dtg_config_parse_clock_rate(eq, NULL, NULL)) {
 				r = entry_error(d, where, "clock-rate", eq, "expected NAME:HZ with HZ a positive number");
 				goto out;
 			}
@@ -165,12 +162,12 @@ static int apply_entry(dtg_domain *d, const char *where, const char *text)
 			goto out;
 	}
 	for (size_t i = 0; !r && i < nrates; i++) {
-		char *colon = strrchr(rates[i], ':');
-		int64_t hz;
+		size_t len = 0;
+		uint64_t hz = 0;
 
-		*colon = '\0';
-		dtg_config_parse_int(colon + 1, &hz);  /* checked above */
-		r = dtg_copro_set_clock_rate(d, inst, rates[i], (uint64_t)hz);
+		dtg_config_parse_clock_rate(rates[i], &len, &hz);  /* checked above */
+		rates[i][len] = '\0';
+		r = dtg_copro_set_clock_rate(d, inst, rates[i], hz);
 	}
 	if (r)
 		goto out;

@@ -345,7 +345,7 @@ static int place_irqs(struct copro_fin *cf, struct dtg_copro_inst *c,
 
 			if ((v == 0) != (pass == 1))
 				continue;
-			if (h->kind != DTG_IRQ_SPI && h->kind != DTG_IRQ_ESPI)
+			if (h->kind != DTG_IRQ_SPI)
 				return dtg_error(f->ctx, DTG_EUNSUPPORTED,
 						 "%s: %s: %s: interrupt %d does not end at a GIC SPI (%s); Xen cannot take it to inject a virtual one",
 						 f->hname, c->host_path, prop, h->index,
@@ -480,12 +480,7 @@ static int select_clocks(struct dtg_fin *f, struct dtg_copro_inst *c,
 		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
 			continue;
 		snprintf(idx, sizeof(idx), "%d", dep->index);
-		for (size_t k = 0; k < c->nrate && !rate; k++)
-			if ((dep->name && !strcmp(c->rate_clock[k], dep->name)) ||
-			    !strcmp(c->rate_clock[k], idx)) {
-				used[k] = true;
-				rate = c->rate_hz[k];
-			}
+		rate = dtg_clock_rate_of(c->rate, c->nrate, dep, used);
 		shared = dtg_fin_clock_find(f, dep);
 		if (!rate)
 			rate = dep->rate ? dep->rate : shared ? shared->rate : 0;
@@ -516,7 +511,7 @@ static int select_clocks(struct dtg_fin *f, struct dtg_copro_inst *c,
 		if (!used[k])
 			r = dtg_error(f->ctx, DTG_ENOTFOUND,
 				      "%s: %s: clock-names: the description gives a rate for clock \"%s\", which the coprocessor does not have",
-				      f->hname, c->host_path, c->rate_clock[k]);
+				      f->hname, c->host_path, c->rate[k].clock);
 	dtg_free(f->ctx, used);
 	c->info.nclock = n;
 	c->info.clock = n ? out : NULL;

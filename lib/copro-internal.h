@@ -34,8 +34,7 @@ struct dtg_copro_inst {
 	uint32_t *virq;              /* per selected IRQ, 0 = allocate */
 	size_t nvirq;
 	enum dtg_copro_mode mode;
-	char **rate_clock;           /* clock-rate= names, with rate_hz */
-	uint64_t *rate_hz;
+	struct dtg_pt_clock_rate *rate;   /* clock-rate= (dtg_clock_rate_set) */
 	size_t nrate;
 
 	/* decisions (arena memory, valid once finalized) */

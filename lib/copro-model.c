@@ -40,8 +40,7 @@ static void inst_release(dtg_ctx *ctx, struct dtg_copro_inst *c)
 	dtg_free(ctx, c->place);
 	dtg_free(ctx, c->place_addr);
 	dtg_free(ctx, c->virq);
-	strv_free(ctx, c->rate_clock, c->nrate);
-	dtg_free(ctx, c->rate_hz);
+	dtg_clock_rates_free(ctx, c->rate, c->nrate);
 }
 
 void dtg_copro_state_free(struct dtg_domain *d)
@@ -233,38 +232,14 @@ int dtg_copro_set_clock_rate(dtg_domain *d, int inst, const char *clock,
 			     uint64_t hz)
 {
 	struct dtg_copro_inst *c;
-	size_t cap;
-	char *nm;
 	int r = check_mutable(d, "copro_set_clock_rate");
 
 	if (r)
 		return r;
 	if (!(c = inst_of(d, inst, "copro_set_clock_rate")))
 		return -DTG_EINVAL;
-	if (!clock || !*clock)
-		return dtg_error(d->ctx, DTG_EINVAL, "%s: coprocessor: clock-rate: no clock name",
-				 c->host_path);
-	if (!hz)
-		return dtg_error(d->ctx, DTG_ERANGE, "%s: coprocessor: clock-rate: %s: 0 Hz",
-				 c->host_path, clock);
-	for (size_t i = 0; i < c->nrate; i++)
-		if (!strcmp(c->rate_clock[i], clock)) {
-			c->rate_hz[i] = hz;
-			return 0;
-		}
-	cap = c->nrate;
-	if (dtg_grow(d->ctx, (void **)&c->rate_hz, &cap, c->nrate + 1, sizeof(*c->rate_hz)))
-		return dtg_error(d->ctx, DTG_ENOMEM, "domain: out of memory");
-	cap = c->nrate;
-	nm = dtg_strdup(d->ctx, clock);
-	if (!nm || dtg_grow(d->ctx, (void **)&c->rate_clock, &cap, c->nrate + 1,
-			    sizeof(*c->rate_clock))) {
-		dtg_free(d->ctx, nm);
-		return dtg_error(d->ctx, DTG_ENOMEM, "domain: out of memory");
-	}
-	c->rate_clock[c->nrate] = nm;
-	c->rate_hz[c->nrate++] = hz;
-	return 0;
+	return dtg_clock_rate_set(d->ctx, &c->rate, &c->nrate, c->host_path,
+				  "coprocessor", clock, hz);
 }
 
 size_t dtg_domain_copro_count(const dtg_domain *d)

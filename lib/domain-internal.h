@@ -110,6 +110,28 @@ struct dtg_pt_map {
 	uint64_t host, guest, size;  /* page-aligned */
 };
 
+/*
+ * A rate the description gives for one clock (clock-rate=NAME:HZ), of a
+ * passthrough device or a coprocessor instance.
+ */
+struct dtg_pt_clock_rate {
+	char *clock;             /* clock-names entry or decimal index */
+	uint64_t hz;
+};
+
+/*
+ * Set (or replace) the rate of clock in *rate[*n]; messages start with
+ * "<who>: <what>: clock-rate:".
+ */
+int dtg_clock_rate_set(dtg_ctx *ctx, struct dtg_pt_clock_rate **rate,
+		       size_t *n, const char *who, const char *what,
+		       const char *clock, uint64_t hz);
+/* The described rate of a host clock (by name or index), or 0; marks it used. */
+uint64_t dtg_clock_rate_of(const struct dtg_pt_clock_rate *rate, size_t n,
+			   const struct dtg_dep *dep, bool *used);
+void dtg_clock_rates_free(dtg_ctx *ctx, struct dtg_pt_clock_rate *rate,
+			  size_t n);
+
 /* A passthrough device: the description, then finalize's decisions. */
 struct dtg_pt {
 	/* description */
@@ -122,10 +144,7 @@ struct dtg_pt {
 	/* placement of ranges >= nplace (set with range -1) */
 	enum dtg_placement place_default;
 	uint64_t place_default_addr;
-	struct dtg_pt_clock_rate {
-		char *clock;             /* clock-names entry or index */
-		uint64_t hz;
-	} *rate;
+	struct dtg_pt_clock_rate *rate;   /* clock-rate= (dtg_clock_rate_set) */
 	size_t nrate;
 	char **keep;                 /* properties to keep */
 	size_t nkeep;

@@ -4,6 +4,8 @@
  * settings, passthrough devices and their options, and the read-only
  * view of a finalized domain.  The decisions are made in finalize*.c.
  */
+#include <stdio.h>
+
 #include <libfdt.h>
 
 #include "domain-internal.h"
@@ -42,9 +44,7 @@ static void pt_release(dtg_ctx *ctx, struct dtg_pt *pt)
 	dtg_free(ctx, pt->host_path);
 	dtg_free(ctx, pt->place);
 	dtg_free(ctx, pt->place_addr);
-	for (size_t i = 0; i < pt->nrate; i++)
-		dtg_free(ctx, pt->rate[i].clock);
-	dtg_free(ctx, pt->rate);
+	dtg_clock_rates_free(ctx, pt->rate, pt->nrate);
 	for (size_t i = 0; i < pt->nkeep; i++)
 		dtg_free(ctx, pt->keep[i]);
 	dtg_free(ctx, pt->keep);
@@ -428,42 +428,69 @@ int dtg_pt_set_iommu(dtg_domain *d, int dev, enum dtg_iommu_mode mode)
 	return 0;
 }
 
+int dtg_clock_rate_set(dtg_ctx *ctx, struct dtg_pt_clock_rate **rate,
+		       size_t *n, const char *who, const char *what,
+		       const char *clock, uint64_t hz)
+{
+	struct dtg_pt_clock_rate *r;
+	char *copy;
+
+	if (!clock || !clock[0])
+		return dtg_error(ctx, DTG_EINVAL, "%s: %s: clock-rate: no clock name",
+				 who, what);
+	if (hz == 0)
+		return dtg_error(ctx, DTG_ERANGE, "%s: %s: clock-rate: %s: 0 Hz",
+				 who, what, clock);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*rate)[i].clock, clock)) {
+			(*rate)[i].hz = hz;
+			return 0;
+		}
+	copy = dtg_strdup(ctx, clock);
+	r = copy ? dtg_realloc(ctx, *rate, (*n + 1) * sizeof(*r)) : NULL;
+	if (!r) {
+		dtg_free(ctx, copy);
+		return dtg_error(ctx, DTG_ENOMEM, "domain: out of memory");
+	}
+	*rate = r;
+	r[*n].clock = copy;
+	r[*n].hz = hz;
+	(*n)++;
+	return 0;
+}
+
+uint64_t dtg_clock_rate_of(const struct dtg_pt_clock_rate *rate, size_t n,
+			   const struct dtg_dep *dep, bool *used)
+{
+	char idx[16];
+
+	snprintf(idx, sizeof(idx), "%d", dep->index);
+	for (size_t i = 0; i < n; i++)
+		if ((dep->name && !strcmp(rate[i].clock, dep->name)) ||
+		    !strcmp(rate[i].clock, idx)) {
+			used[i] = true;
+			return rate[i].hz;
+		}
+	return 0;
+}
+
+void dtg_clock_rates_free(dtg_ctx *ctx, struct dtg_pt_clock_rate *rate,
+			  size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dtg_free(ctx, rate[i].clock);
+	dtg_free(ctx, rate);
+}
+
 int dtg_pt_set_clock_rate(dtg_domain *d, int dev, const char *clock,
 			  uint64_t hz)
 {
 	struct dtg_pt *pt = pt_get(d, dev, "clock-rate");
-	char *copy;
 
 	if (!pt)
 		return pt_get_err(d);
-	if (!clock || !clock[0])
-		return dtg_error(d->ctx, DTG_EINVAL, "%s: %s: clock-rate: no clock name",
-				 dtg_host_name(d->host), pt->host_path);
-	if (hz == 0)
-		return dtg_error(d->ctx, DTG_ERANGE, "%s: %s: clock-rate: %s: 0 Hz",
-				 dtg_host_name(d->host), pt->host_path, clock);
-	for (size_t i = 0; i < pt->nrate; i++)
-		if (!strcmp(pt->rate[i].clock, clock)) {
-			pt->rate[i].hz = hz;
-			return 0;
-		}
-	copy = dtg_strdup(d->ctx, clock);
-	if (!copy)
-		return dtg_error(d->ctx, DTG_ENOMEM, "domain: out of memory");
-	{
-		struct dtg_pt_clock_rate *r;
-
-		r = dtg_realloc(d->ctx, pt->rate, (pt->nrate + 1) * sizeof(*r));
-		if (!r) {
-			dtg_free(d->ctx, copy);
-			return dtg_error(d->ctx, DTG_ENOMEM, "domain: out of memory");
-		}
-		pt->rate = r;
-	}
-	pt->rate[pt->nrate].clock = copy;
-	pt->rate[pt->nrate].hz = hz;
-	pt->nrate++;
-	return 0;
+	return dtg_clock_rate_set(d->ctx, &pt->rate, &pt->nrate,
+				  dtg_host_name(d->host), pt->host_path, clock, hz);
 }
 
 int dtg_pt_keep_property(dtg_domain *d, int dev, const char *prop)

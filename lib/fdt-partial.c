@@ -8,9 +8,9 @@
  *             anything else); empty for an interrupt-only device;
  *   xen,path  the host node, always: Xen routes the device's IRQs and
  *             finds its IOMMU from it (without it no IRQ is routed);
- *   xen,force-assign-without-iommu  when the device is not protected,
- *             or its IOMMU is disabled in the host DT (else Xen's
- *             assign step fails).
+ *   xen,force-assign-without-iommu  when the device is not protected
+ *             (!pt->iommu, which includes an IOMMU the host DT disables:
+ *             finalize.c decide_iommu()), else Xen's assign step fails.
  * With a vSMMUv3 (proposed series), a master's `iommus` is <0 pSID> per
  * entry: libxl's viommu_get_stream and Xen's dom0less modify_pfdt_node
  * read the second cell as the physical stream ID, allocate the vSID
@@ -28,26 +28,6 @@ struct partial_state {
 	const dtg_domain *d;
 	const struct dtg_pt **owner;  /* per d->gnode[]: its device, or NULL */
 };
-
-/*
- * Behind an IOMMU the host DT disables, Xen does not protect the device
- * (iommu_add_dt_device stops at an unavailable IOMMU) and
- * iommu_assign_dt_device() fails: 4.22's dom0less boot panics.  With
- * force Xen assigns through the IOMMU when it does protect the device
- * and skips the step when it does not (handle_passthrough_prop).
- */
-static bool iommu_disabled(const dtg_domain *d, const struct dtg_pt *pt)
-{
-	const struct dtg_device *dev = pt->host;
-	const char *st;
-	int io;
-
-	if (!dev || !dev->niommu || !dev->iommu[0].iommu)
-		return false;
-	io = dtg_host_path_offset(d->host, dev->iommu[0].iommu);
-	st = io >= 0 ? fdt_getprop(dtg_host_fdt(d->host), io, "status", NULL) : NULL;
-	return st && strcmp(st, "okay") && strcmp(st, "ok");
-}
 
 static int put_xen_props(void *fdt, const struct dtg_gnode *n, void *opaque)
 {
@@ -81,7 +61,7 @@ static int put_xen_props(void *fdt, const struct dtg_gnode *n, void *opaque)
 		}
 	}
 	r = fdt_property_string(fdt, "xen,path", pt->host_path);
-	if (!r && (!pt->iommu || iommu_disabled(st->d, pt)))
+	if (!r && !pt->iommu)   /* not protected: finalize.c decide_iommu() */
 		r = fdt_property(fdt, "xen,force-assign-without-iommu", NULL, 0);
 	return r;
 }

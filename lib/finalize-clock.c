@@ -60,22 +60,6 @@ const struct dtg_fin_clock *dtg_fin_clock_find(const struct dtg_fin *f,
 	return found ? &f->clk[f->clk_by_spec[i]] : NULL;
 }
 
-/* The description's rate for clock `index` (by clock-names entry or index). */
-static uint64_t described_rate(const struct dtg_pt *pt, const struct dtg_dep *dep,
-			       bool *used)
-{
-	char idx[16];
-
-	snprintf(idx, sizeof(idx), "%d", dep->index);
-	for (size_t i = 0; i < pt->nrate; i++)
-		if ((dep->name && !strcmp(pt->rate[i].clock, dep->name)) ||
-		    !strcmp(pt->rate[i].clock, idx)) {
-			used[i] = true;
-			return pt->rate[i].hz;
-		}
-	return 0;
-}
-
 /* clock-output-names entry of a specifier, when the provider names it. */
 static const char *output_name(const struct dtg_fin *f, const struct dtg_dep *dep)
 {
@@ -133,7 +117,7 @@ static char *clock_node_name(struct dtg_fin *f, const struct dtg_dep *dep)
 }
 
 /* Add (or find, at the same rate) the clock of dep's specifier for user. */
-static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
+static int add_clock_at(struct dtg_fin *f, const char *user,
 			const struct dtg_dep *dep, uint64_t rate, size_t *idx)
 {
 	bool found;
@@ -167,7 +151,6 @@ static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
 	c->rate = rate;
 	c->provider = dep->provider;
 	c->output_name = output_name(f, dep);
-	c->first_pt = p;
 	c->first_path = user;
 	c->first_name = dep->name;
 	c->first_index = dep->index;
@@ -186,7 +169,7 @@ static int add_clock_at(struct dtg_fin *f, size_t p, const char *user,
 static int add_clock(struct dtg_fin *f, size_t p, const struct dtg_dep *dep,
 		     uint64_t rate)
 {
-	return add_clock_at(f, p, f->d->pt[p].host_path, dep, rate, NULL);
+	return add_clock_at(f, f->d->pt[p].host_path, dep, rate, NULL);
 }
 
 int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
@@ -194,7 +177,7 @@ int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
 {
 	size_t n0 = f->nclk;
 	struct dtg_fin_clock *c;
-	int rc = add_clock_at(f, SIZE_MAX, user, dep, rate, idx);
+	int rc = add_clock_at(f, user, dep, rate, idx);
 
 	if (rc || f->nclk == n0)
 		return rc;
@@ -240,7 +223,7 @@ static int device_clocks(struct dtg_fin *f, size_t p, bool late)
 
 		if (dep->kind != DTG_DEP_CLOCK || strcmp(dep->prop, "clocks"))
 			continue;
-		rate = described_rate(pt, dep, u);
+		rate = dtg_clock_rate_of(pt->rate, pt->nrate, dep, u);
 		if (late) {
 			if (rate || dep->rate || dtg_fin_clock_find(f, dep))
 				continue;

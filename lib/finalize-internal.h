@@ -16,7 +16,6 @@
 
 #define DTG_MAX_PT_RANGES 4096        /* placement index limit */
 #define DTG_GUEST_MAX_NR_SPIS (4096 + 1024 - 32)  /* up to the last extended SPI */
-#define DTG_GUEST_INTID_ESPI_FIRST 4096u
 #define DTG_GUEST_PHANDLE_LIMIT DTG_GUEST_PHANDLE_GIC  /* allocate below */
 #define DTG_AUTO_ALIGN_MAX 0x200000ULL                 /* 2 MiB */
 
@@ -100,8 +99,7 @@ struct dtg_fin_clock {
 	uint64_t rate;
 	const char *provider;       /* provider path (for messages) */
 	const char *output_name;    /* clock-output-names entry or NULL */
-	size_t first_pt;            /* device that first used it */
-	const char *first_path;     /* its host path (a device or a coprocessor) */
+	const char *first_path;     /* host path of its first user (a device or a coprocessor) */
 	const char *first_name;     /* its name there (messages) */
 	int first_index;
 	char *name;                 /* guest node name (arena) */
@@ -201,5 +199,14 @@ uint32_t dtg_fin_new_phandle(struct dtg_fin *f);
  */
 int dtg_fin_clock_for(struct dtg_fin *f, const char *user,
 		      const struct dtg_dep *dep, uint64_t rate, size_t *idx);
+
+/*
+ * Can Xen pass interrupt q through?  Only a GIC SPI: bind_pt_irq routes
+ * SPIs, a PPI is private to a CPU, another controller is not Xen's.  0,
+ * or -DTG_EUNSUPPORTED with "<file>: <node>: <what>: interrupt N ...".
+ * Finalize and dtgen complete (viommu-complete.c) share this rule.
+ */
+int dtg_irq_check_passable(dtg_ctx *ctx, const struct dtg_irq *q,
+			   const char *file, const char *node, const char *what);
 
 #endif /* DTG_FINALIZE_INTERNAL_H */

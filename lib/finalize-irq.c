@@ -2,7 +2,8 @@
 /*
  * lib/finalize-irq.c - the interrupts a guest gets.  On Arm Xen binds a
  * physical SPI to the same virtual SPI (bind_pt_irq needs virq == intid),
- * so only GIC SPIs and extended SPIs can be passed through, each to one
+ * so only GIC SPIs can be passed through (an extended SPI is refused when
+ * the host DT is read: Xen's gic_irq_xlate cannot route one), each to one
  * domain device, clear of the SPIs Xen itself gives the guest (vpl011,
  * virtio); the vGIC must then offer enough SPIs (nr_spis).
  */
@@ -34,6 +35,24 @@ static const char *irq_prop(const struct dtg_fin *f, const struct dtg_device *de
 	       "interrupts-extended" : "interrupts";
 }
 
+int dtg_irq_check_passable(dtg_ctx *ctx, const struct dtg_irq *q,
+			   const char *file, const char *node, const char *what)
+{
+	switch (q->kind) {
+	case DTG_IRQ_SPI:
+		return 0;
+	case DTG_IRQ_PPI:
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: %s: interrupt %d is PPI %u (INTID %u), private to a CPU: Xen passes only SPIs through",
+				 file, node, what, q->index, q->intid - 16, q->intid);
+	default:   /* DTG_IRQ_ESPI is not produced (host-irq.c refuses one) */
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "%s: %s: %s: interrupt %d ends at %s, which is not the GIC: Xen cannot route it",
+				 file, node, what, q->index,
+				 q->controller ? q->controller : "(unknown controller)");
+	}
+}
+
 /* Decide the routed interrupts of one device (unique INTIDs, host order). */
 static int device_irqs(struct dtg_fin *f, struct dtg_pt *pt, uint32_t *max_intid)
 {
@@ -49,28 +68,12 @@ static int device_irqs(struct dtg_fin *f, struct dtg_pt *pt, uint32_t *max_intid
 	for (size_t i = 0; i < dev->nirq; i++) {
 		const struct dtg_irq *q = &dev->irq[i];
 		bool seen = false;
+		int rc;
 
-		switch (q->kind) {
-		case DTG_IRQ_SPI:
-			break;
-		case DTG_IRQ_ESPI:
-			if (f->gic_version < 3)
-				return dtg_error(f->ctx, DTG_EUNSUPPORTED,
-						 "%s: %s: %s: interrupt %d is extended SPI %u, which a GICv%u guest does not have",
-						 f->hname, pt->host_path, irq_prop(f, dev), q->index,
-						 q->intid - DTG_GUEST_INTID_ESPI_FIRST, f->gic_version);
-			break;
-		case DTG_IRQ_PPI:
-			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: %s: interrupt %d is PPI %u (INTID %u), private to a CPU: Xen passes only SPIs through",
-					 f->hname, pt->host_path, irq_prop(f, dev), q->index,
-					 q->intid - 16, q->intid);
-		default:
-			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: %s: interrupt %d ends at %s, which is not the GIC: Xen cannot route it",
-					 f->hname, pt->host_path, irq_prop(f, dev), q->index,
-					 q->controller ? q->controller : "(unknown controller)");
-		}
+		rc = dtg_irq_check_passable(f->ctx, q, f->hname, pt->host_path,
+					    irq_prop(f, dev));
+		if (rc)
+			return rc;
 		if (f->d->vpl011 && q->intid == DTG_GUEST_SPI_VPL011)
 			return dtg_error(f->ctx, DTG_EOVERLAP,
 					 "%s: %s: %s: interrupt %d is SPI %u (INTID %u), which the guest's vpl011 UART uses; disable vpl011 or leave the device out",

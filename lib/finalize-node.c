@@ -415,11 +415,10 @@ static int emit_irqs(struct dtg_fin *f, const struct dtg_pt *pt,
 	*ip = cpu_to_fdt32(DTG_GUEST_PHANDLE_GIC);
 	for (size_t i = 0; i < dev->nirq; i++) {
 		const struct dtg_irq *q = &dev->irq[i];
-		bool espi = q->kind == DTG_IRQ_ESPI;
 
-		c[3 * i + 0] = cpu_to_fdt32(espi ? 2 : 0);
-		c[3 * i + 1] = cpu_to_fdt32(espi ? q->intid - DTG_GUEST_INTID_ESPI_FIRST
-					   : q->intid - 32);
+		/* SPIs only (dtg_irq_check_passable) */
+		c[3 * i + 0] = cpu_to_fdt32(0);
+		c[3 * i + 1] = cpu_to_fdt32(q->intid - 32);
 		c[3 * i + 2] = cpu_to_fdt32(q->flags);
 	}
 	out[0] = DTG_GPROP("interrupt-parent", ip, 4);

@@ -80,11 +80,29 @@ static int check_device_errors(struct dtg_fin *f, struct dtg_pt *pt)
 	return 0;
 }
 
+/* The status of the device's first IOMMU, for messages. */
+static const char *iommu0_status(struct dtg_fin *f, const struct dtg_device *dev)
+{
+	int io = dev->niommu ? dtg_host_path_offset(f->host, dev->iommu[0].iommu) : -1;
+	const char *st = io >= 0 ? fdt_getprop(f->fdt, io, "status", NULL) : NULL;
+
+	return st ? st : "unusable";
+}
+
+/*
+ * Protected or not.  Behind an IOMMU the host DT disables (iommus entry
+ * 0: dtg_host_iommu_usable()), Xen leaves the device unprotected and
+ * XEN_DOMCTL_assign_device fails (iommu_assign_dt_device(): -EINVAL):
+ * such a device is assigned without IOMMU (force, no dtdev, no
+ * assign_device, no vIOMMU master), or refused when iommu=yes asks for
+ * protection.
+ */
 static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
 {
 	const struct dtg_device *dev = pt->host;
 	bool has = dev->niommu > 0 || dev->niommu_map > 0 ||
 		   under_iommu_map(f->host, dev->offset);
+	bool unusable = dev->niommu > 0 && !dtg_host_iommu_usable(f->host, dev);
 
 	switch (pt->iommu_mode) {
 	case DTG_IOMMU_MODE_ON:
@@ -92,25 +110,25 @@ static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
 			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
 					 "%s: %s: iommus: iommu=yes but the host DT puts no IOMMU in front of the device",
 					 f->hname, dev->path);
+		if (unusable)
+			return dtg_error(f->ctx, DTG_EUNSUPPORTED,
+					 "%s: %s: iommus: iommu=yes but the IOMMU %s is status \"%s\" in the host DT: Xen cannot protect the device and refuses to assign it (use iommu=no)",
+					 f->hname, dev->path, dev->iommu[0].iommu,
+					 iommu0_status(f, dev));
 		pt->iommu = true;
 		break;
 	case DTG_IOMMU_MODE_OFF:
 		pt->iommu = false;
 		break;
 	default:
-		pt->iommu = has;
+		pt->iommu = has && !unusable;
+		if (unusable)
+			dtg_log(f->ctx, DTG_LOG_WARN,
+				"%s: %s: iommus: the IOMMU %s is status \"%s\" in the host DT: Xen cannot protect the device, so it is assigned without IOMMU (xen,force-assign-without-iommu, no dtdev)",
+				f->hname, dev->path, dev->iommu[0].iommu,
+				iommu0_status(f, dev));
 		break;
 	}
-	if (pt->iommu)
-		for (size_t i = 0; i < dev->niommu; i++) {
-			int io = dtg_host_path_offset(f->host, dev->iommu[i].iommu);
-			const char *st = io >= 0 ? fdt_getprop(f->fdt, io, "status", NULL) : NULL;
-
-			if (st && strcmp(st, "okay") && strcmp(st, "ok"))
-				dtg_log(f->ctx, DTG_LOG_WARN,
-					"%s: %s: iommus: the IOMMU %s is status \"%s\" in the host DT: Xen cannot protect the device, so the partial DT force-assigns it (xen,force-assign-without-iommu)",
-					f->hname, dev->path, dev->iommu[i].iommu, st);
-		}
 	return 0;
 }
 

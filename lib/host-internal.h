@@ -134,6 +134,13 @@ bool dtg_host_has_irq_cells(const dtg_host *host, int offset);
 /* IOMMU kind of a node from its compatible (OTHER if it merely has #iommu-cells). */
 enum dtg_iommu_kind dtg_host_iommu_kind(const dtg_host *host, int offset);
 
+/*
+ * Does Xen protect the device through its `iommus`?  Only entry 0
+ * decides (Xen's iommu_add_dt_device()): false when the device has no
+ * iommus, or when entry 0's IOMMU is not available in the host DT.
+ */
+bool dtg_host_iommu_usable(const dtg_host *host, const struct dtg_device *dev);
+
 /* Nth string of a stringlist property, or NULL (points into the blob). */
 const char *dtg_host_string_index(const dtg_host *host, int offset,
 				  const char *prop, int idx);

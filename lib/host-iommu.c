@@ -74,6 +74,40 @@ enum dtg_iommu_kind dtg_host_iommu_kind(const dtg_host *host, int offset)
 	return DTG_IOMMU_UNKNOWN;
 }
 
+/*
+ * Xen's iommu_add_dt_device() (xen/drivers/passthrough/device_tree.c)
+ * walks iommus from index 0 and breaks at the first IOMMU that is not
+ * dt_device_is_available(): at index 0 rc is still 1, add_device() is
+ * never called and the device stays unprotected, so XEN_DOMCTL_assign_device
+ * then fails in iommu_assign_dt_device() (-EINVAL).  A later unavailable
+ * IOMMU only ends the walk with rc 0: the device is protected by the
+ * entries before it.  The raw property is read (not dev->iommu[], which
+ * skips entries it cannot keep) so that entry 0 is Xen's entry 0.
+ */
+bool dtg_host_iommu_usable(const dtg_host *host, const struct dtg_device *dev)
+{
+	const void *fdt = host->fdt;
+	const char *st;
+	const uint8_t *p;
+	uint32_t n;
+	int len, io;
+
+	p = fdt_getprop(fdt, dev->offset, "iommus", &len);
+	if (!p || len < 4)
+		return false;
+	io = dtg_host_phandle_offset(host, dtg_be32(p));
+	/* dt_parse_phandle_with_args() fails: the loop never runs */
+	if (io < 0 || dtg_host_get_u32(host, io, "#iommu-cells", &n) ||
+	    (size_t)(len - 4) / 4 < n)
+		return false;
+	/* dt_device_is_available(): no status, or "okay" / "ok" */
+	st = fdt_getprop(fdt, io, "status", &len);
+	if (!st)
+		return true;
+	return len > 0 && memchr(st, '\0', (size_t)len) &&
+	       (!strcmp(st, "okay") || !strcmp(st, "ok"));
+}
+
 static void resolve_iommus(struct dtg_host_devb *b)
 {
 	const dtg_host *h = b->h;

@@ -39,6 +39,7 @@
 
 #include "domain-internal.h"
 #include "blob-check.h"
+#include "host-internal.h"
 
 #define MAX_DEPTH 64
 #define GIC_PHANDLE DTG_GUEST_PHANDLE_GIC
@@ -547,26 +548,6 @@ static void check_interrupts(struct checker *ck, int off, bool has_iparent,
 	}
 }
 
-/*
- * Is the device's first IOMMU disabled in the host DT?  Xen's
- * iommu_add_dt_device() stops at an IOMMU that is not available, so the
- * device stays unprotected and iommu_assign_dt_device() fails (-EINVAL).
- */
-static bool iommu_disabled(const struct checker *ck,
-			   const struct dtg_device *dev)
-{
-	const char *st;
-	int io;
-
-	if (!dev->niommu || !dev->iommu[0].iommu)
-		return false;
-	io = dtg_host_path_offset(ck->host, dev->iommu[0].iommu);
-	if (io < 0)
-		return false;
-	st = fdt_getprop(dtg_host_fdt(ck->host), io, "status", NULL);
-	return st && strcmp(st, "okay") && strcmp(st, "ok");
-}
-
 /* Resolve xen,path; *dev stays NULL when it names no host node. */
 static int check_xen_path(struct checker *ck, int off, const char *path,
 			  int len, struct dtg_device **dev)
@@ -649,7 +630,8 @@ static void check_node(struct checker *ck, int off, uint32_t ac,
 		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
 		       "missing: host node %s is not behind an IOMMU, so Xen "
 		       "fails to assign it", dev->path);
-	else if (xreg && xpath && !force && dev && iommu_disabled(ck, dev))
+	else if (xreg && xpath && !force && dev &&
+		 !dtg_host_iommu_usable(ck->host, dev))
 		report(ck, off, NULL, "xen,force-assign-without-iommu", FX_NODE_FAILS,
 		       "missing: the IOMMU %s of host node %s is disabled in "
 		       "the host DT, so Xen does not protect the device "
@@ -773,22 +755,6 @@ static void check_max_phandle(struct checker *ck)
 	       "for 0xfde8: the default of Xen and libxl)" : "");
 }
 
-/*
- * The structure block is walked by node; dtg_blob_check() has already
- * refused a block without one balanced root (e.g. a first token FDT_END,
- * which libfdt 1.6.1's fdt_check_full() accepts).  Should a walk still end
- * on a libfdt error, report it as what it is, with the node's file offset,
- * rather than as missing nodes.
- */
-static int struct_corrupt(struct checker *ck, const char *where, int nodeoff, int err)
-{
-	return dtg_error(ck->ctx, DTG_EBADDTB,
-			 "%s: %s: the DTB's structure block is corrupt: %s "
-			 "(node at file offset 0x%x)", ck->name, where,
-			 fdt_strerror(err),
-			 (unsigned)(fdt_off_dt_struct(ck->fdt) + (unsigned)nodeoff));
-}
-
 int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		      const void *partial, size_t size, const char *name,
 		      dtg_partial_issue_fn fn, void *opaque)
@@ -801,15 +767,16 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 	uint32_t ac, sc, v = 0;
 	bool cells_ok, has_ip = false;
 
+	/*
+	 * One balanced root, then fdt_check_full(): every walk below ends
+	 * on -FDT_ERR_NOTFOUND and every node has a name.
+	 */
 	r = dtg_blob_check(ctx, partial, size, ck.name);
 	if (r)
 		return r;
 
 	fdt_for_each_subnode(off, partial, 0) {
 		const char *n = fdt_get_name(partial, off, NULL);
-
-		if (!n)
-			return struct_corrupt(&ck, "/", off, -FDT_ERR_BADSTRUCTURE);
 
 		if (!strcmp(n, "passthrough")) {
 			pt = off;
@@ -832,8 +799,6 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 			       "nodes under /passthrough");
 		}
 	}
-	if (off < 0 && off != -FDT_ERR_NOTFOUND)
-		return struct_corrupt(&ck, "/", 0, off);
 	check_max_phandle(&ck);
 	if (pt < 0) {
 		report(&ck, 0, "/passthrough", NULL, FX_XL_FAILS,
@@ -846,12 +811,6 @@ int dtg_partial_check(dtg_ctx *ctx, const dtg_host *host,
 		has_ip = true;
 	fdt_for_each_subnode(off, partial, pt)
 		check_node(&ck, off, ac, sc, cells_ok, true, has_ip, v, 1);
-	if (off < 0 && off != -FDT_ERR_NOTFOUND && !ck.err) {
-		dtg_free(ctx, ck.gr);
-		dtg_free(ctx, ck.spi);
-		return struct_corrupt(&ck, "/passthrough", pt, off);
-	}
-
 	dtg_free(ctx, ck.gr);
 	dtg_free(ctx, ck.spi);
 	if (ck.err)

@@ -27,6 +27,8 @@
 
 #include "viommu-internal.h"
 #include "blob-check.h"
+#include "host-internal.h"
+#include "finalize-internal.h"
 
 #define MAX_ENTRIES 64     /* iommus entries / reg entries per node */
 
@@ -313,22 +315,14 @@ static int plan_iommus(struct complete *c, int off, struct cnode *n)
 static int check_irqs(struct complete *c, const struct cnode *n)
 {
 	const struct dtg_device *h = n->host;
+	char what[600];
+	int r = 0;
 
-	for (size_t i = 0; i < h->nirq; i++) {
-		const struct dtg_irq *q = &h->irq[i];
-
-		if (q->kind == DTG_IRQ_PPI)
-			return dtg_error(c->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: host %s: interrupt %d is PPI %u (INTID %u), private to a CPU: Xen passes only SPIs through",
-					 c->name, n->path, h->path, q->index,
-					 q->intid - 16, q->intid);
-		if (q->kind != DTG_IRQ_SPI && q->kind != DTG_IRQ_ESPI)
-			return dtg_error(c->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: host %s: interrupt %d ends at %s, which is not the GIC: Xen cannot route it",
-					 c->name, n->path, h->path, q->index,
-					 q->controller ? q->controller : "(unknown controller)");
-	}
-	return 0;
+	snprintf(what, sizeof(what), "host %s", h->path);
+	for (size_t i = 0; !r && i < h->nirq; i++)
+		r = dtg_irq_check_passable(c->ctx, &h->irq[i], c->name, n->path,
+					   what);
+	return r;
 }
 
 static int plan_node(struct complete *c, int off)
@@ -363,15 +357,10 @@ static int plan_node(struct complete *c, int off)
 		else
 			n->set_force = true;
 	}
-	/* A disabled host IOMMU protects nothing: Xen needs force (fdt-partial.c). */
-	if (n->set_path && n->host->niommu && n->host->iommu[0].iommu) {
-		int io = dtg_host_path_offset(c->host, n->host->iommu[0].iommu);
-		const char *st = io >= 0 ? fdt_getprop(dtg_host_fdt(c->host), io,
-						       "status", NULL) : NULL;
-
-		if (st && strcmp(st, "okay") && strcmp(st, "ok"))
-			n->set_force = true;
-	}
+	/* A disabled host IOMMU protects nothing: Xen needs force (finalize.c). */
+	if (n->set_path && n->host->niommu &&
+	    !dtg_host_iommu_usable(c->host, n->host))
+		n->set_force = true;
 	if (!fdt_getprop(c->fdt, off, "xen,reg", NULL)) {
 		err = plan_xen_reg(c, off, n);
 		if (err)

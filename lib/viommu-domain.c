@@ -226,11 +226,17 @@ static int check_master(dtg_domain *d, const struct dtg_pt *pt)
 	return 0;
 }
 
+/* A vSMMUv3 master: protected on the host, with a /passthrough node. */
+static bool is_master(const struct dtg_pt *pt)
+{
+	return pt->iommu && pt->gnode;
+}
+
 static int bind_masters(dtg_domain *d)
 {
 	struct dtg_viommu_state *vs = d->vstate;
 	const char *hname = dtg_host_name(d->host);
-	size_t n = 0, k = 0, *owner;
+	size_t n = 0, k = 0;
 	int rc;
 
 	for (size_t p = 0; p < d->npt; p++) {
@@ -249,28 +255,18 @@ static int bind_masters(dtg_domain *d)
 					 "%s: %s: iommus: vIDs cannot be chosen: with the vSMMUv3 series Xen allocates each vSID itself (vsmmuv3_allocate_free_vid, first free from 0)",
 					 hname, pt->host_path);
 	}
-	/* Partial-DT order: the masters among /passthrough's children. */
-	owner = dtg_arena_alloc(&d->arena, (d->ngnode ? d->ngnode : 1) * sizeof(*owner));
-	vs->order = dtg_arena_alloc(&d->arena, (d->npt ? d->npt : 1) * sizeof(*vs->order));
-	if (!owner || !vs->order)
-		return -DTG_ENOMEM;
-	for (size_t g = 0; g < d->ngnode; g++)
-		owner[g] = SIZE_MAX;
+	/*
+	 * Partial-DT order: the devices' gnodes follow d->pt's order
+	 * (domain-internal.h), so the masters are the protected devices
+	 * with a node, in d->pt order.
+	 */
 	for (size_t p = 0; p < d->npt; p++) {
-		const struct dtg_gnode *g = d->pt[p].gnode;
-
-		if (d->pt[p].iommu && g && g >= d->gnode && g < d->gnode + d->ngnode)
-			owner[g - d->gnode] = p;
-	}
-	vs->norder = 0;
-	for (size_t g = 0; g < d->ngnode; g++) {
-		if (owner[g] == SIZE_MAX)
+		if (!is_master(&d->pt[p]))
 			continue;
-		rc = check_master(d, &d->pt[owner[g]]);
+		rc = check_master(d, &d->pt[p]);
 		if (rc)
 			return rc;
-		vs->order[vs->norder++] = owner[g];
-		n += d->pt[owner[g]].host->niommu;
+		n += d->pt[p].host->niommu;
 	}
 	if (n > (1ull << vs->fcfg.id_bits))
 		return dtg_error(d->ctx, DTG_ERANGE,
@@ -278,16 +274,16 @@ static int bind_masters(dtg_domain *d)
 				 hname, n, vs->fcfg.id_bits);
 	vs->nmap = n;
 	vs->map = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->map));
-	vs->first = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->first));
 	vs->row_pt = dtg_arena_alloc(&d->arena, (n ? n : 1) * sizeof(*vs->row_pt));
-	if (!vs->map || !vs->first || !vs->row_pt)
+	if (!vs->map || !vs->row_pt)
 		return -DTG_ENOMEM;
-	vs->nfirst = n;
-	for (size_t o = 0; o < vs->norder; o++) {
-		struct dtg_pt *pt = &d->pt[vs->order[o]];
+	for (size_t p = 0; p < d->npt; p++) {
+		struct dtg_pt *pt = &d->pt[p];
 		const struct dtg_device *h = pt->host;
 		uint32_t *c;
 
+		if (!is_master(pt))
+			continue;
 		/* The guest's view: <65002 vSID>; the partial DT's is <0 pSID>. */
 		c = cells(d, 2 * h->niommu);
 		if (!c)
@@ -300,8 +296,7 @@ static int bind_masters(dtg_domain *d)
 			m->pid = h->iommu[e].ids[0];
 			m->count = 1;
 			m->vid = (uint32_t)k;
-			vs->first[k] = true;
-			vs->row_pt[k] = vs->order[o];
+			vs->row_pt[k] = p;
 			c[2 * e] = cpu_to_fdt32(DTG_VSMMUV3_PHANDLE);
 			c[2 * e + 1] = cpu_to_fdt32((uint32_t)k);
 		}
@@ -328,7 +323,6 @@ int dtg_finalize_viommu(dtg_domain *d)
 		return 0;
 	vs->map = NULL;
 	vs->nmap = 0;
-	vs->norder = 0;
 	vs->fcfg = vs->cfg;
 	if (vs->fcfg.type != DTG_VIOMMU_NONE) {
 		bool arm = d->arch != DTG_ARCH_X86;
@@ -417,12 +411,14 @@ int dtg_viommu_put_iommus(const dtg_domain *d, void *fdt, const char *bus,
 		return dtg_error(d->ctx, DTG_EINVAL, "%s: %s: libfdt: %s",
 				 d->name ? d->name : "domain", bus,
 				 fdt_strerror(bus_off));
-	for (size_t o = 0; o < vs->norder; o++) {
-		const struct dtg_pt *pt = &d->pt[vs->order[o]];
+	for (size_t p = 0; p < d->npt; p++) {
+		const struct dtg_pt *pt = &d->pt[p];
 		size_t ne;
 		fdt32_t c[2 * DTG_VSMMUV3_MAX_ENTRIES];
 		int off, r;
 
+		if (!is_master(pt))
+			continue;
 		ne = pt->host->niommu;   /* <= DTG_VSMMUV3_MAX_ENTRIES (check_master) */
 		for (size_t e = 0; e < ne; e++, k++) {
 			c[2 * e] = cpu_to_fdt32(vsid ? DTG_VSMMUV3_PHANDLE : 0);
@@ -458,13 +454,11 @@ int dtg_viommu_plan(const dtg_domain *d, enum dtg_viommu_abi abi,
 				    vs ? &vs->fcfg : &none, NULL, abi, ops, cap, n);
 	if (rc && rc != -DTG_ENOSPACE)
 		return rc;
-	/* alloc_vsid_range per distinct physical range, from the table. */
+	/* alloc_vsid_range per row (each names its own physical stream). */
 	if (abi == DTG_VIOMMU_ABI_SMMUV3_V3 && vs)
 		for (size_t i = 0; i < vs->nmap; i++) {
 			const struct dtg_vid_map *m = &vs->map[i];
 
-			if (!vs->first[i])
-				continue;
 			for (uint64_t done = 0; done < m->count; ) {
 				uint64_t c = m->count - done > 0xffff ? 0xffff : m->count - done;
 

@@ -53,10 +53,8 @@ struct dtg_viommu_state {
 	/* decisions (arena memory, valid once finalized) */
 	struct dtg_viommu_config fcfg; /* checked, defaults filled */
 	struct dtg_vid_map *map;       /* the vID -> pID table */
-	bool *first;                   /* map[i] is the first of its physical IDs */
-	size_t nmap, nfirst;
+	size_t nmap;
 	size_t *row_pt;                /* map[i]'s device (pt index) */
-	size_t *order, norder;         /* vSMMUv3 masters, partial-DT order */
 	struct dtg_virtio_info *vinfo; /* nvirtio entries */
 };
 

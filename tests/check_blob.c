@@ -68,13 +68,17 @@ START_TEST(test_header_rules)
 	void *good = tu_dts_to_dtb(dts, &size);
 	dtg_ctx *ctx = tu_ctx_new();
 	uint32_t total = get32(good, 1), sbase = get32(good, 2),
-		 strbase = get32(good, 3), ssize = get32(good, 9),
-		 strsize = get32(good, 8);
+		 ssize = get32(good, 9);
+	void *larger = calloc(1, size + 64);
 
 	ck_assert_int_eq(dtg_blob_check(ctx, good, size, "t.dtb"), 0);
 	ck_assert_int_eq(fdt_check_full(good, size), 0);
 	/* trailing bytes after totalsize are allowed (a larger buffer) */
-	ck_assert_int_eq(dtg_blob_check(ctx, good, size, "t.dtb"), 0);
+	ck_assert_ptr_nonnull(larger);
+	memcpy(larger, good, size);
+	ck_assert_int_eq(dtg_blob_check(ctx, larger, size + 64, "t.dtb"), 0);
+	ck_assert_int_eq(fdt_check_full(larger, size + 64), 0);
+	free(larger);
 
 	refused(good, 20, -1, 0, "20 bytes is not a device tree blob");
 	refused(good, size, 0, 0xfeedd00d, "header: magic: 0xfeedd00d");
@@ -98,7 +102,6 @@ START_TEST(test_header_rules)
 	refused(good, size, 9, 8, "structure block offset 0x");
 	/* strings shorter than a name: property name offset out of the block */
 	refused(good, size, 8, 2, "property name offset ");
-	(void)strbase; (void)strsize;
 
 	/* version 16 (no size_dt_struct): read, the block ends at FDT_END */
 	void *v16 = malloc(size);
@@ -107,6 +110,33 @@ START_TEST(test_header_rules)
 	set32(v16, 9, 0);
 	ck_assert_int_eq(dtg_blob_check(ctx, v16, size, "v16.dtb"), 0);
 	free(v16);
+
+	/*
+	 * A version 16 header is FDT_V16_SIZE (36) bytes: no size_dt_struct.
+	 * libfdt (fdt_header_size_, fdt_check_header) lets a block start at
+	 * offset 36; here the (empty) strings block does.
+	 */
+	{
+		static const uint32_t words[] = {
+			FDT_MAGIC, 72, 56, 36, 40, 16, 16, 0, 0,  /* header */
+			0,                                /* strings: none, pad */
+			0, 0, 0, 0,                       /* rsvmap terminator */
+			FDT_BEGIN_NODE, 0, FDT_END_NODE, FDT_END,
+		};
+		uint32_t *b36 = malloc(sizeof(words));
+
+		ck_assert_ptr_nonnull(b36);
+		for (size_t i = 0; i < sizeof(words) / 4; i++)
+			set32(b36, (unsigned)i, words[i]);
+		ck_assert_int_eq(fdt_check_full(b36, sizeof(words)), 0);
+		ck_assert_msg(dtg_blob_check(ctx, b36, sizeof(words), "v16-36.dtb") == 0,
+			      "%s", dtg_last_error(ctx));
+		/* and a version 17 header is FDT_V17_SIZE (40) bytes */
+		set32(b36, 5, 17);
+		set32(b36, 9, 16);   /* size_dt_struct, over the strings block */
+		refused(b36, sizeof(words), -1, 0, "off_dt_strings/size_dt_strings: 0 bytes at 0x24 are not between the header (40 bytes)");
+		free(b36);
+	}
 
 	/* an unaligned buffer: refused, not read by libfdt's aligned loads */
 	uint8_t *un = malloc(size + 1);

@@ -13,6 +13,9 @@
 #include <xendtgen/config.h>
 #include <xendtgen/domain.h>
 #include <xendtgen/domctl.h>
+#include <xendtgen/fdt.h>
+#include <xendtgen/viommu.h>
+#include <libfdt.h>
 #include "testutil.h"
 
 /*
@@ -94,7 +97,12 @@ static void virt_pl031(struct fixture *fx)
 	finalize(fx);
 }
 
-/* ZCU102: the GEM behind the MMU-500, with clock rates given. */
+/*
+ * ZCU102: the GEM behind the MMU-500 (enabled, as in the DTs Xen boots
+ * with: with it disabled, Xen would not protect the GEM and
+ * iommu_assign_dt_device() would refuse assign_device), with clock rates
+ * given.
+ */
 static void zcu102_gem(struct fixture *fx)
 {
 	static const char *const clocks[] = {
@@ -103,7 +111,8 @@ static void zcu102_gem(struct fixture *fx)
 	int dev;
 
 	fx->ctx = tu_ctx_new();
-	fx->host = tu_load_host(fx->ctx, "zynqmp-zcu102-rev1.0.dtb");
+	fx->host = tu_load_host_enabled(fx->ctx, "zynqmp-zcu102-rev1.0.dtb",
+					"/axi/iommu@fd800000");
 	ck_assert_int_eq(dtg_domain_new(fx->ctx, fx->host, &fx->d), 0);
 	dev = add_dev(fx, "/axi/ethernet@ff0e0000", DTG_IOMMU_MODE_ON);
 	for (size_t i = 0; i < 5; i++)
@@ -839,6 +848,77 @@ START_TEST(test_xlcfg_zcu102)
 }
 END_TEST
 
+/*
+ * The ZCU102's own DT disables the MMU-500 the GEM sits behind.  Xen's
+ * iommu_add_dt_device() (xen/drivers/passthrough/device_tree.c, 4.17)
+ * breaks at iommus entry 0's unavailable IOMMU with rc 1: the GEM is not
+ * protected, and XEN_DOMCTL_assign_device's iommu_assign_dt_device()
+ * returns -EINVAL for it, failing xl create.  So: assigned without IOMMU
+ * everywhere (partial DT force, no dtdev, no assign_device, no vSMMU
+ * master), and iommu=yes is refused naming file, node and property.
+ */
+START_TEST(test_zcu102_smmu_disabled)
+{
+	static const char *const clocks[] = {
+		"pclk", "hclk", "tx_clk", "rx_clk", "tsu_clk"
+	};
+	struct dtg_viommu_config vcfg = { .type = DTG_VIOMMU_SMMUV3 };
+	struct fixture fx = { 0 };
+	struct dtg_op *ops;
+	size_t n, size;
+	char *out;
+	void *p;
+	int dev, off;
+
+	fx.ctx = tu_ctx_new();
+	fx.host = tu_load_host(fx.ctx, "zynqmp-zcu102-rev1.0.dtb");
+	ck_assert_int_eq(dtg_domain_new(fx.ctx, fx.host, &fx.d), 0);
+	dev = add_dev(&fx, "/axi/ethernet@ff0e0000", DTG_IOMMU_MODE_DEFAULT);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(dtg_pt_set_clock_rate(fx.d, dev, clocks[i],
+						       125000000), 0);
+	ck_assert_int_eq(dtg_domain_set_viommu(fx.d, &vcfg), 0);
+	finalize(&fx);
+
+	/* handle_passthrough_prop (dom0less) / libxl: force, not assign */
+	ck_assert_int_eq(dtg_fdt_partial_alloc(fx.d, &p, &size), 0);
+	ck_assert_int_eq(fdt_check_full(p, size), 0);
+	off = fdt_path_offset(p, "/passthrough/ethernet@ff0e0000");
+	ck_assert_int_ge(off, 0);
+	ck_assert_ptr_nonnull(fdt_getprop(p, off, "xen,force-assign-without-iommu", NULL));
+	ck_assert_ptr_null(fdt_getprop(p, off, "iommus", NULL));
+	dtg_free(fx.ctx, p);
+
+	/* xl: dtdev makes libxl issue assign_device */
+	ck_assert_int_eq(dtg_xlcfg_alloc(fx.d, "gem.dtb", &out, &size), 0);
+	ck_assert_ptr_null(strstr(out, "dtdev"));
+	ck_assert_ptr_nonnull(strstr(out, "\niomem = [ \"ff0e0,1@ff0e0\" ]\n"));
+	dtg_free(fx.ctx, out);
+
+	ops = plan_of(fx.d, &n);
+	check_plan_matches_domain(fx.d, ops, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_ne(ops[i].kind, DTG_OP_ASSIGN_DEVICE);
+	free(ops);
+	/* bind_masters: an unprotected device is no vSMMU master */
+	ck_assert_uint_eq(dtg_domain_vid_count(fx.d), 0);
+	fx_free(&fx);
+
+	/* iommu=yes asks for what Xen cannot give */
+	fx.ctx = tu_ctx_new();
+	fx.host = tu_load_host(fx.ctx, "zynqmp-zcu102-rev1.0.dtb");
+	ck_assert_int_eq(dtg_domain_new(fx.ctx, fx.host, &fx.d), 0);
+	dev = add_dev(&fx, "/axi/ethernet@ff0e0000", DTG_IOMMU_MODE_ON);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(dtg_pt_set_clock_rate(fx.d, dev, clocks[i],
+						       125000000), 0);
+	ck_assert_int_eq(dtg_domain_finalize(fx.d), -DTG_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(fx.ctx),
+		"zynqmp-zcu102-rev1.0.dtb: /axi/ethernet@ff0e0000: iommus: iommu=yes but the IOMMU /axi/iommu@fd800000 is status \"disabled\""));
+	fx_free(&fx);
+}
+END_TEST
+
 START_TEST(test_xlcfg_big)
 {
 	struct fixture fx = { 0 };
@@ -874,6 +954,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_text_json);
 	tcase_add_test(tc, test_xlcfg_pl031);
 	tcase_add_test(tc, test_xlcfg_zcu102);
+	tcase_add_test(tc, test_zcu102_smmu_disabled);
 	tcase_add_test(tc, test_xlcfg_big);
 	suite_add_tcase(s, tc);
 	return s;

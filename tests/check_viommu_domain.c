@@ -44,7 +44,9 @@ static dtg_domain *gem_domain(dtg_ctx *ctx, dtg_host *h, int *dev)
 START_TEST(test_gem_vsmmu_virtio)
 {
 	dtg_ctx *ctx = tu_ctx_new();
-	dtg_host *h = tu_load_host(ctx, "zynqmp-zcu102-rev1.0.dtb");
+	/* the MMU-500 enabled: disabled, the GEM is no master (finalize.c) */
+	dtg_host *h = tu_load_host_enabled(ctx, "zynqmp-zcu102-rev1.0.dtb",
+					   "/axi/iommu@fd800000");
 	struct dtg_viommu_config cfg = { .type = DTG_VIOMMU_SMMUV3 };
 	struct dtg_vid_map m;
 	struct dtg_virtio_info vi;
@@ -134,7 +136,9 @@ END_TEST
 START_TEST(test_user_vid_refused_and_virtio_only)
 {
 	dtg_ctx *ctx = tu_ctx_new();
-	dtg_host *h = tu_load_host(ctx, "zynqmp-zcu102-rev1.0.dtb");
+	/* the MMU-500 enabled: disabled, the GEM is no master (finalize.c) */
+	dtg_host *h = tu_load_host_enabled(ctx, "zynqmp-zcu102-rev1.0.dtb",
+					   "/axi/iommu@fd800000");
 	struct dtg_viommu_config cfg = { .type = DTG_VIOMMU_SMMUV3 };
 	struct dtg_vid_map m;
 	const int64_t vid = 0x10;

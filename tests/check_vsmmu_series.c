@@ -74,18 +74,22 @@ static dtg_domain *juno_domain(dtg_ctx *ctx, dtg_host *h)
 }
 
 /*
- * The series' consumer on a partial DT: /passthrough's children in order,
- * each <phandle pSID> pair gets the first free vSID (used[] is Xen's
- * vsids[].valid); fills psid[]/vsid[] per entry, returns the count.
+ * The series' consumer on a partial DT: Xen's dom0less scan_pfdt_node
+ * recurses through /passthrough's subtree depth first (node, then its
+ * children in order) and calls modify_pfdt_node on each node; each
+ * <phandle pSID> pair gets the first free vSID (used[] is Xen's
+ * vsids[].valid).  Fills psid[]/vsid[] per entry, returns the count.
  */
 static size_t consume(const void *pfdt, bool *used, size_t nused,
 		      uint32_t *psid, uint32_t *vsid)
 {
-	int bus = fdt_path_offset(pfdt, "/passthrough"), node;
+	int bus = fdt_path_offset(pfdt, "/passthrough"), node, depth = 0;
 	size_t k = 0;
 
 	ck_assert_int_ge(bus, 0);
-	fdt_for_each_subnode(node, pfdt, bus) {
+	/* fdt_next_node in preorder, within the subtree (depth > 0) */
+	for (node = fdt_next_node(pfdt, bus, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(pfdt, node, &depth)) {
 		int len;
 		const fdt32_t *p = fdt_getprop(pfdt, node, "iommus", &len);
 
@@ -105,6 +109,34 @@ static size_t consume(const void *pfdt, bool *used, size_t nused,
 	}
 	return k;
 }
+
+/* consume() reaches a nested master as scan_pfdt_node does, in preorder. */
+START_TEST(test_consume_recurses)
+{
+	static const char dts[] =
+		"/dts-v1/;\n"
+		"/ { passthrough {\n"
+		"  a { iommus = <0 0x10>; b { iommus = <0 0x20>; }; };\n"
+		"  c { d { iommus = <0 0x30 0 0x31>; }; };\n"
+		"}; };\n";
+	size_t size, n;
+	void *pdt = tu_dts_to_dtb(dts, &size);
+	uint32_t psid[MAXE], vsid[MAXE];
+	bool used[MAXE] = { false };
+
+	used[1] = true;   /* a vSID already taken: the next free one follows */
+	n = consume(pdt, used, MAXE, psid, vsid);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(psid[0], 0x10);
+	ck_assert_uint_eq(vsid[0], 0);
+	ck_assert_uint_eq(psid[1], 0x20);
+	ck_assert_uint_eq(vsid[1], 2);
+	ck_assert_uint_eq(psid[2], 0x30);
+	ck_assert_uint_eq(psid[3], 0x31);
+	ck_assert_uint_eq(vsid[3], 4);
+	free(pdt);
+}
+END_TEST
 
 /* Every <65002 vSID> of a tree's bus, in order. */
 static size_t guest_vsids(const void *fdt, const char *bus, uint32_t *vsid)
@@ -536,6 +568,7 @@ int main(void)
 	TCase *tc = tcase_create("series");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_consume_recurses);
 	tcase_add_test(tc, test_juno_partial_keeps_psids);
 	tcase_add_test(tc, test_juno_plan_ops_and_encoding);
 	tcase_add_test(tc, test_juno_execute_returns_vsids);

@@ -23,6 +23,12 @@ name = "net"   # the ZCU102 GEM behind the MMU-500
 
 dt_passthrough = [ "path=/axi/ethernet@ff0e0000,iommu=yes,clock-rate=pclk:125000000,clock-rate=hclk:125000000,clock-rate=tx_clk:125000000,clock-rate=rx_clk:125000000,clock-rate=tsu_clk:125000000" ]
 CFG
+# The ZCU102's own DT disables the MMU-500; the DTs Xen boots with enable
+# it (Xilinx's xen.dtsi): with it disabled Xen's iommu_add_dt_device()
+# leaves the GEM unprotected and iommu_assign_dt_device() refuses it.
+cp "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/zcu102-smmu.dtb"
+fdtput -t s "$T/zcu102-smmu.dtb" /axi/iommu@fd800000 status okay || fail "fdtput"
+sed 's/iommu=yes,//' "$T/gem.cfg" > "$T/gem-auto.cfg"
 cat > "$T/bad.cfg" <<'CFG'
 dt_passthrough = [ "path=/no-such-device@0" ]
 CFG
@@ -47,11 +53,11 @@ fi
 
 # bin: 144 bytes per op, for both interface versions; they differ only in
 # interface_version (bytes 4..7 of each record)
-for f in pl031:virt.dtb gem:zynqmp-zcu102-rev1.0.dtb; do
+for f in pl031:"$DATA/virt.dtb" gem:"$T/zcu102-smmu.dtb"; do
 	cfg=${f%%:*}; dtb=${f#*:}
-	n=$("$DTGEN" plan "$DATA/$dtb" "$T/$cfg.cfg" | wc -l)
-	if "$DTGEN" plan "$DATA/$dtb" "$T/$cfg.cfg" --format bin --xen 4.17 --domid 5 -o "$T/$cfg-417.bin" &&
-	   "$DTGEN" plan "$DATA/$dtb" "$T/$cfg.cfg" --format bin --xen 4.22 --domid 5 -o "$T/$cfg-422.bin"; then
+	n=$("$DTGEN" plan "$dtb" "$T/$cfg.cfg" | wc -l)
+	if "$DTGEN" plan "$dtb" "$T/$cfg.cfg" --format bin --xen 4.17 --domid 5 -o "$T/$cfg-417.bin" &&
+	   "$DTGEN" plan "$dtb" "$T/$cfg.cfg" --format bin --xen 4.22 --domid 5 -o "$T/$cfg-422.bin"; then
 		size=$(wc -c < "$T/$cfg-417.bin")
 		[ "$n" -gt 0 ] && [ "$size" -eq $((144 * n)) ] \
 			&& ok "$cfg: bin is 144 x $n bytes" || fail "$cfg: bin is $size bytes for $n ops"
@@ -72,7 +78,7 @@ PYEOF
 done
 
 # xlcfg
-if "$DTGEN" xlcfg "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/gem.cfg" --partial /etc/xen/gem.dtb > "$T/xl.cfg"; then
+if "$DTGEN" xlcfg "$T/zcu102-smmu.dtb" "$T/gem.cfg" --partial /etc/xen/gem.dtb > "$T/xl.cfg"; then
 	grep -q '^iomem = \[ "ff0e0,1@ff0e0" \]$' "$T/xl.cfg" && ok "xlcfg iomem" || fail "xlcfg iomem: $(cat "$T/xl.cfg")"
 	grep -q '^dtdev = \[ "/axi/ethernet@ff0e0000" \]$' "$T/xl.cfg" && ok "xlcfg dtdev" || fail "xlcfg dtdev"
 	grep -q '^irqs = \[ 95 \]$' "$T/xl.cfg" && ok "xlcfg irqs" || fail "xlcfg irqs"
@@ -81,6 +87,26 @@ if "$DTGEN" xlcfg "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/gem.cfg" --partial /etc/x
 else
 	fail "dtgen xlcfg failed"
 fi
+
+# The MMU-500 disabled (the ZCU102's own DT): Xen's iommu_add_dt_device()
+# stops at iommus entry 0, iommu_assign_dt_device() then returns -EINVAL:
+# no dtdev, no assign_device; iommu=yes is refused (exit 1, no file).
+if "$DTGEN" xlcfg "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/gem-auto.cfg" > "$T/xl-off.cfg" 2> "$T/err"; then
+	grep -q '^iomem = \[ "ff0e0,1@ff0e0" \]$' "$T/xl-off.cfg" && ok "SMMU off: xlcfg iomem" || fail "SMMU off: xlcfg iomem"
+	grep -q 'dtdev' "$T/xl-off.cfg" && fail "SMMU off: dtdev written" || ok "SMMU off: no dtdev"
+	grep -q 'iommu@fd800000 is status "disabled"' "$T/err" && ok "SMMU off: warned" || fail "SMMU off: warning: $(cat "$T/err")"
+else
+	fail "SMMU off: dtgen xlcfg failed"
+fi
+if "$DTGEN" plan "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/gem-auto.cfg" > "$T/plan-off.txt" 2> /dev/null; then
+	grep -q '^assign_device' "$T/plan-off.txt" && fail "SMMU off: assign_device in the plan" || ok "SMMU off: no assign_device"
+else
+	fail "SMMU off: dtgen plan failed"
+fi
+"$DTGEN" xlcfg "$DATA/zynqmp-zcu102-rev1.0.dtb" "$T/gem.cfg" -o "$T/on.cfg" 2> "$T/err"; st=$?
+[ $st -eq 1 ] && [ ! -e "$T/on.cfg" ] && ok "SMMU off, iommu=yes: refused" || fail "SMMU off, iommu=yes: exit $st"
+grep -q 'zynqmp-zcu102-rev1.0.dtb: /axi/ethernet@ff0e0000: iommus: iommu=yes but the IOMMU /axi/iommu@fd800000 is status "disabled"' "$T/err" \
+	&& ok "SMMU off, iommu=yes: file, node, property" || fail "SMMU off, iommu=yes: $(cat "$T/err")"
 
 # bad arguments: exit 2
 expect_usage() {

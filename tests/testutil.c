@@ -192,6 +192,28 @@ dtg_host *tu_load_host(dtg_ctx *ctx, const char *name)
 	return host;
 }
 
+dtg_host *tu_load_host_enabled(dtg_ctx *ctx, const char *name,
+			       const char *node)
+{
+	size_t size;
+	void *blob = tu_read_data(name, &size);
+	void *copy = malloc(size + 64);
+	dtg_host *host = NULL;
+	int off, r;
+
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_int_eq(fdt_open_into(blob, copy, (int)size + 64), 0);
+	off = fdt_path_offset(copy, node);
+	ck_assert_msg(off >= 0, "%s: no %s", name, node);
+	ck_assert_int_eq(fdt_setprop_string(copy, off, "status", "okay"), 0);
+	ck_assert_int_eq(fdt_pack(copy), 0);
+	r = dtg_host_load(ctx, copy, fdt_totalsize(copy), name, &host);
+	ck_assert_msg(r == 0, "loading %s: %s", name, dtg_last_error(ctx));
+	free(copy);
+	free(blob);
+	return host;
+}
+
 dtg_host *tu_load_host_dts(dtg_ctx *ctx, const char *dts)
 {
 	size_t size;

@@ -30,6 +30,13 @@ void tu_ctx_free(dtg_ctx *ctx);
 
 /* Load tests/data/NAME as a host; aborts the test on failure. */
 dtg_host *tu_load_host(dtg_ctx *ctx, const char *name);
+/*
+ * The same DTB with one node's status set to "okay": the ZCU102's MMU-500
+ * (/axi/iommu@fd800000) is disabled in Linux's DT and enabled in the DTs
+ * Xen boots with (Xilinx's xen.dtsi: &smmu { status = "okay"; }).
+ */
+dtg_host *tu_load_host_enabled(dtg_ctx *ctx, const char *name,
+			       const char *node);
 /* Load a host compiled from dts text. */
 dtg_host *tu_load_host_dts(dtg_ctx *ctx, const char *dts);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tools/cmd-complete.c - `dtgen complete HOST.dtb PARTIAL.dtb -o OUT.dtb
- * [--viommu smmuv3] [--id-bits N]` (--id-bits: accepted, unused since Xen
- * chooses the vSIDs): complete a hand-written partial DT
+ * [--viommu smmuv3] [--id-bits N]` (--id-bits: accepted with a warning
+ * that it has no effect, since Xen chooses the vSIDs): complete a
+ * hand-written partial DT
  * for a vIOMMU guest (dtg_partial_complete).  The output is written only
  * when everything succeeded, atomically.
  */
@@ -56,7 +57,8 @@ int cmd_complete(int argc, char **argv)
 				bits);
 			return CLI_USAGE;
 		}
-		opts.id_bits = (unsigned)v;
+		opts.id_bits = (unsigned)v;   /* kept for the ABI; ignored */
+		fprintf(stderr, "dtgen: complete: warning: --id-bits has no effect: with the vSMMUv3 series Xen allocates the vSIDs (vsmmuv3_allocate_free_vid)\n");
 	}
 	ctx = cli_ctx_new();
 	if (!ctx) {

@@ -80,8 +80,9 @@ const char *dtg_iommu_kind_name(enum dtg_iommu_kind kind);
 enum dtg_irq_kind {
 	DTG_IRQ_SPI,    /* GIC SPI: intid = 32 + n */
 	DTG_IRQ_PPI,    /* GIC PPI: intid = 16 + n */
-	DTG_IRQ_ESPI,   /* GICv3 extended SPI; no longer produced: Xen's gic_irq_xlate
-			 * cannot route one, so decoding reports it as an error */
+	DTG_IRQ_ESPI,   /* GICv3 extended SPI: not produced (kept for the ABI).
+			 * Xen's gic_irq_xlate cannot route one, so decoding
+			 * reports it as an error; nothing handles this kind */
 	DTG_IRQ_OTHER,  /* ends at a controller that is not a GIC */
 };
 

@@ -20,7 +20,9 @@
  * emitted for a plain Xen 4.17/4.22 target (DTG_VIOMMU_ABI_NONE).  The one
  * exception is the domain plan (dtg_plan_ops): a domain described with
  * viommu = "smmuv3", which only a Xen with the series can run, gets the
- * series' alloc_vsid_range calls in its plan.  The grant-DMA virtio
+ * series' alloc_vsid_range calls in its plan, for toolstacks that do not
+ * hand the partial DT to libxl (libxl allocates too: see below).  The
+ * grant-DMA virtio
  * devices are plain libxl/Xen behaviour (Xen >= 4.17).
  */
 #ifndef XENDTGEN_VIOMMU_H
@@ -235,7 +237,13 @@ int dtg_domain_vid_map(const dtg_domain *d, size_t i, struct dtg_vid_map *out);
  *     no vSMMUv3 node (libxl's and Xen's make_vsmmuv3_node add it);
  *   - dtg_domain_vid_map() row k is the k-th entry in partial-DT order,
  *     count 1, vid = the vSID Xen will allocate (k for a fresh domain);
- *   - the plan (dtg_plan_ops) ends with one alloc_vsid_range op per row;
+ *   - the plan (dtg_plan_ops) ends with one alloc_vsid_range op per row.
+ *     These ops are for a toolstack that does NOT hand the partial DT to
+ *     libxl (or Xen's dom0less builder): libxl's viommu_get_stream
+ *     allocates a vSID for every entry of the partial DT itself, so
+ *     running both would allocate each stream twice (the guest's vSIDs
+ *     would then not be the predicted ones).  With xl and device_tree=,
+ *     leave them out;
  *   - dtg_fdt_guest*(), dtg_fdt_overlay*() and dtg_fdt_write_nodes()
  *     show <65002 vSID> with the predicted vSIDs; the functions below take
  *     the vSIDs Xen returned (dtg_plan_execute_vsids) instead;
@@ -338,7 +346,10 @@ const char *dtg_viommu_op_name(enum dtg_viommu_op_kind kind);
  * The proposed-ABI operations of a finalized domain under profile abi:
  * none for DTG_VIOMMU_ABI_NONE or a domain without vIOMMU; a profile that
  * does not fit the domain's vIOMMU type is -DTG_EUNSUPPORTED.  Fills up
- * to cap ops, *n is the total (-DTG_ENOSPACE if cap < *n).
+ * to cap ops, *n is the total (-DTG_ENOSPACE if cap < *n).  The
+ * alloc_vsid_range ops are for a toolstack that does not hand the partial
+ * DT to libxl: libxl's viommu_get_stream allocates each vSID itself, and
+ * running both would allocate every stream twice.
  */
 int dtg_viommu_plan(const dtg_domain *d, enum dtg_viommu_abi abi,
 		    struct dtg_viommu_op *ops, size_t cap, size_t *n);
