@@ -217,6 +217,23 @@ def test_dom0less_enhanced_without_dom0_raises():
     assert "needs xenstore" in str(e.value)
 
 
+def test_dom0less_own_partial_named_in_errors():
+    # dtg_dom0less_add_guest checks the guest's own partial DT at once
+    # (lib/blob-check.c) and names it by struct dtg_dom0less_guest's
+    # partial_dtb_name: the ctypes struct must carry that field
+    h = host("virt-el2-gicv3.dtb")
+    g = h.domain_from_config('name = "own"\nmemory = 64\nkernel = "/boot/Image"\n')
+    sys = xendtgen.Dom0less(h)
+    junk = b"not a device tree".ljust(64, b"\0")
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.add_guest(g, kernel_size=1 << 20, partial_dtb=junk,
+                      partial_name="own-partial.dtb")
+    assert "own-partial.dtb: header: magic" in str(e.value)
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.add_guest(g, kernel_size=1 << 20, partial_dtb=junk)
+    assert "guest 'own' device_tree: header: magic" in str(e.value)
+
+
 JUNO_VSMMU = """name = "juno"
 viommu = "smmuv3"
 dt_passthrough = [ "path=/hdlcd@7ff50000,clock-rate=pxlclk:148500000", "path=/hdlcd@7ff60000,clock-rate=pxlclk:148500000" ]

@@ -134,7 +134,7 @@ class _D0lPool(_c.Structure):
 class _D0lGuest(_c.Structure):
     _fields_ = [("domain", _vp), ("kernel_size", _c.c_uint64),
                 ("ramdisk_size", _c.c_uint64), ("partial_dtb", _vp),
-                ("partial_dtb_size", _sz)]
+                ("partial_dtb_size", _sz), ("partial_dtb_name", _c.c_char_p)]
 
 
 class _D0lModule(_c.Structure):
@@ -426,12 +426,17 @@ class Dom0less:
         self._ctx.check(_d0l_new(self._ctx.ptr, host.ptr, _c.byref(opts),
                                  _c.byref(self.ptr)))
 
-    def add_guest(self, domain, kernel_size, ramdisk_size=0, partial_dtb=None):
-        """Add a finalized Domain (with kernel set); returns its index."""
+    def add_guest(self, domain, kernel_size, ramdisk_size=0, partial_dtb=None,
+                  partial_name=None):
+        """Add a finalized Domain (with kernel set); returns its index.
+
+        partial_dtb is the guest's own partial DT (bytes), partial_name its
+        file name for messages."""
         buf = _c.create_string_buffer(partial_dtb) if partial_dtb else None
         g = _D0lGuest(domain.ptr, kernel_size, ramdisk_size,
                       _c.cast(buf, _vp) if buf else None,
-                      len(partial_dtb) if partial_dtb else 0)
+                      len(partial_dtb) if partial_dtb else 0,
+                      _b(partial_name) if partial_name else None)
         i = self._ctx.check(_d0l_add(self.ptr, _c.byref(g)))
         self._guests.append(domain)
         return i
