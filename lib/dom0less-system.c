@@ -29,6 +29,15 @@ static int check_dom(struct dtg_dom0less *b, size_t dom, bool dom0_ok)
 	if (b->finalized)
 		return dtg_error(b->ctx, DTG_ESTATE,
 				 "dom0less: builder already finalized");
+	/*
+	 * dom0's shared memory and event channels need a dom0: without one
+	 * its shm node would be dropped and a guest's evtchn would name an
+	 * end that does not exist (Xen's alloc_static_evtchn panics).
+	 */
+	if (dom == DTG_DOM0LESS_DOM0 && dom0_ok && !b->dom0.present)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: dom0: not set (call "
+				 "dtg_dom0less_set_dom0 first)");
 	if (dom == DTG_DOM0LESS_DOM0 ? !dom0_ok : dom >= b->nguest)
 		return dtg_error(b->ctx, DTG_ENOTFOUND,
 				 "dom0less: no guest %zu", dom);

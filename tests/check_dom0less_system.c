@@ -190,6 +190,55 @@ START_TEST(test_hybrid_dom0)
 }
 END_TEST
 
+/*
+ * dom0's shared memory and event channels before dtg_dom0less_set_dom0:
+ * refused, as the system has no dom0 to write them for (its shm node
+ * would be dropped; a guest's xen,evtchn would name a dom0 end that does
+ * not exist, on which Xen's alloc_static_evtchn panics).
+ */
+START_TEST(test_dom0_items_need_dom0)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	dtg_domain *g = guest(ctx, host, "pv", 64, NULL);
+	struct dtg_dom0less_shm shm = { .id = "ring", .has_host = true,
+		.host = 0x7e000000, .guest = 0x7e000000, .size = 0x200000 };
+	struct dtg_dom0less_evtchn ev = { 11, "pv", 10 };
+	static const char cfgtext[] =
+		"static_evtchn = [ \"port=11,peer=pv,peer_port=10\" ]\n";
+	dtg_config *cfg;
+	dtg_dom0less *b;
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	add(b, g);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, DTG_DOM0LESS_DOM0, &shm),
+			 -DTG_ESTATE);
+	ck_assert_str_eq(dtg_last_error(ctx), "dom0less: dom0: not set "
+			 "(call dtg_dom0less_set_dom0 first)");
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, DTG_DOM0LESS_DOM0, &ev),
+			 -DTG_ESTATE);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "dom0: not set"));
+	ck_assert_int_eq(dtg_config_parse(ctx, cfgtext, strlen(cfgtext),
+					  "dom0.cfg", &cfg), 0);
+	ck_assert_int_eq(dtg_dom0less_apply_config(b, DTG_DOM0LESS_DOM0, cfg),
+			 -DTG_ESTATE);
+	dtg_config_free(cfg);
+	/* given a dom0, both are taken */
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, DTG_DOM0LESS_DOM0, &shm), 0);
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, DTG_DOM0LESS_DOM0, &ev), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, 0, DTG_ENHANCED_NO_XENSTORE), 0);
+	const void *dtb = final_dtb(ctx, b);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/dom0-shared-mem-0"), 0);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/dom0-evtchn-11"), 0);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/pv/evtchn-10"), 0);
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 /* A host DT that carries a dom0 boot module already would give Xen two
  * dom0 kernels (process_multiboot_node takes both): refused. */
 START_TEST(test_host_with_module)
@@ -862,6 +911,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("system");
 
 	tcase_add_test(tc, test_hybrid_dom0);
+	tcase_add_test(tc, test_dom0_items_need_dom0);
 	tcase_add_test(tc, test_host_with_module);
 	tcase_add_test(tc, test_enhanced);
 	tcase_add_test(tc, test_shared_mem);

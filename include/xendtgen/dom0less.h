@@ -94,7 +94,11 @@ struct dtg_dom0less_dom0 {
 	unsigned vcpus;            /* dom0_max_vcpus=; 0: all pCPUs */
 };
 
-/* The "guest" index of dom0's modules, shared memory and event channels. */
+/*
+ * The "guest" index of dom0's modules, shared memory and event channels;
+ * dtg_dom0less_add_shm/add_evtchn take it once dtg_dom0less_set_dom0 was
+ * called (-DTG_ESTATE before).
+ */
 #define DTG_DOM0LESS_DOM0 ((size_t)-1)
 
 /*
