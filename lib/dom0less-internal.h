@@ -82,7 +82,7 @@ struct dtg_dom0less {
 	size_t host_dtb_size;
 	struct dtg_copro_marks marks; /* shared coprocessors to mark */
 
-	unsigned xen_minor;           /* 17..22 */
+	unsigned xen_release;         /* DTG_XEN_RELEASE(), never 0 */
 	struct dtg_dom0_state dom0;
 	size_t nshm, capshm;
 	struct dtg_shm_ref *shm;

@@ -439,11 +439,12 @@ static int check_shm(struct dtg_dom0less *b)
 			return dtg_error(b->ctx, DTG_ERANGE,
 					 "%s: %s: shared_mem: '%s' wraps around",
 					 hname(b), who, s->id);
-		if (!s->has_host && b->xen_minor < 22)
+		if (!s->has_host && b->xen_release < DTG_XEN_RELEASE(4, 22))
 			return dtg_error(b->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: shared_mem: '%s': Xen 4.%u needs the "
+					 "%s: %s: shared_mem: '%s': Xen %u.%u needs the "
 					 "host address (Xen 4.22 chooses one itself)",
-					 hname(b), who, s->id, b->xen_minor);
+					 hname(b), who, s->id, b->xen_release >> 8,
+					 b->xen_release & 0xff);
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(b->shm[k].id, s->id))
 				seen = true;
@@ -600,12 +601,13 @@ static int check_enhanced(struct dtg_dom0less *b)
 	for (size_t i = 0; i < b->nguest; i++) {
 		enum dtg_xen_enhanced e = b->guest[i].enhanced;
 
-		if (e == DTG_ENHANCED_LEGACY && b->xen_minor < 22)
+		if (e == DTG_ENHANCED_LEGACY &&
+		    b->xen_release < DTG_XEN_RELEASE(4, 22))
 			return dtg_error(b->ctx, DTG_EUNSUPPORTED,
 					 "%s: guest '%s': xen_enhanced: \"legacy\" is "
-					 "Xen 4.22's (4.%u ignores it: PV interfaces "
+					 "Xen 4.22's (%u.%u ignores it: PV interfaces "
 					 "stay off)", hname(b), b->guest[i].name,
-					 b->xen_minor);
+					 b->xen_release >> 8, b->xen_release & 0xff);
 		if ((e == DTG_ENHANCED_ENABLED || e == DTG_ENHANCED_LEGACY) &&
 		    !b->dom0.present)
 			return dtg_error(b->ctx, DTG_EINVAL,
@@ -729,11 +731,11 @@ static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 	}
 	if (!colored)
 		return 0;
-	if (b->xen_minor < 22)
+	if (b->xen_release < DTG_XEN_RELEASE(4, 22))
 		return dtg_error(b->ctx, DTG_EUNSUPPORTED,
-				 "%s: guest '%s': llc_colors: Xen 4.%u has no LLC "
+				 "%s: guest '%s': llc_colors: Xen %u.%u has no LLC "
 				 "coloring (4.22 has)", hname(b), colored,
-				 b->xen_minor);
+				 b->xen_release >> 8, b->xen_release & 0xff);
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;
 

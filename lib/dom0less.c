@@ -20,6 +20,13 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	if (!ctx || !host || !out)
 		return dtg_error(ctx, DTG_EINVAL, "dom0less: missing argument");
 	*out = NULL;
+	/* validated as dtg_domain_set_xen_release does */
+	if (opts && opts->xen_release &&
+	    !dtg_xen_domctl_version(opts->xen_release))
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "dom0less: Xen %u.%u is not supported (4.17 to "
+				 "4.22)", opts->xen_release >> 8,
+				 opts->xen_release & 0xff);
 	b = dtg_zalloc(ctx, sizeof(*b));
 	if (!b)
 		return dtg_error(ctx, DTG_ENOMEM, "out of memory");
@@ -34,16 +41,8 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	}
 	if (opts)
 		b->load_base = opts->load_base;
-	b->xen_minor = opts && opts->xen_minor ? opts->xen_minor : 22;
-	if (b->xen_minor < 17 || b->xen_minor > 22) {
-		unsigned m = b->xen_minor;
-
-		dtg_free(ctx, b->xen_bootargs);
-		dtg_free(ctx, b);
-		return dtg_error(ctx, DTG_EUNSUPPORTED,
-				 "dom0less: Xen 4.%u: releases 4.17 to 4.22 are "
-				 "known", m);
-	}
+	b->xen_release = opts && opts->xen_release ? opts->xen_release :
+		DTG_XEN_RELEASE_LAST;
 	*out = b;
 	return 0;
 }

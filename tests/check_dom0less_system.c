@@ -275,7 +275,7 @@ START_TEST(test_enhanced)
 	dtg_ctx *ctx = tu_ctx_new();
 	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
 	dtg_domain *g = guest(ctx, host, "pv", 64, NULL);
-	struct dtg_dom0less_opts o17 = { .xen_minor = 17 };
+	struct dtg_dom0less_opts o17 = { .xen_release = DTG_XEN_RELEASE(4, 17) };
 	dtg_dom0less *b;
 	const void *dtb;
 	size_t i;
@@ -308,7 +308,31 @@ START_TEST(test_enhanced)
 	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
 	i = add(b, g);
 	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, i, DTG_ENHANCED_LEGACY), 0);
-	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "\"legacy\" is Xen 4.22's");
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "\"legacy\" is Xen 4.22's (4.17 ignores");
+	dtg_dom0less_free(b);
+
+	/*
+	 * The release is DTG_XEN_RELEASE() as dtg_domain_set_xen_release
+	 * takes it: another release, or a bare minor number, is refused.
+	 */
+	static const unsigned unknown[] = { DTG_XEN_RELEASE(4, 16),
+		DTG_XEN_RELEASE(4, 23), 17, DTG_XEN_RELEASE(5, 0) };
+	for (size_t k = 0; k < sizeof(unknown) / sizeof(unknown[0]); k++) {
+		struct dtg_dom0less_opts bad = { .xen_release = unknown[k] };
+
+		b = (dtg_dom0less *)&bad;
+		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &bad, &b),
+				 -DTG_EUNSUPPORTED);
+		ck_assert_ptr_null(b);
+		ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "is not supported"));
+	}
+	/* a release between the two ends: 4.19 has no "legacy" either */
+	o17.xen_release = DTG_XEN_RELEASE(4, 19);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o17, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	i = add(b, g);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, i, DTG_ENHANCED_LEGACY), 0);
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "(4.19 ignores it");
 	dtg_dom0less_free(b);
 	dtg_domain_free(g);
 	dtg_host_free(host);
@@ -455,7 +479,8 @@ START_TEST(test_shared_mem)
 		  { 0 }, 17, -DTG_EUNSUPPORTED, "Xen 4.17 needs the host address" },
 	};
 	for (size_t t = 0; t < sizeof(bad) / sizeof(bad[0]); t++) {
-		struct dtg_dom0less_opts o = { .xen_minor = bad[t].minor };
+		struct dtg_dom0less_opts o = {
+			.xen_release = DTG_XEN_RELEASE(4, bad[t].minor) };
 
 		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o, &b), 0);
 		ia = add(b, a);
@@ -833,7 +858,7 @@ START_TEST(test_llc_colors)
 		    "guest 'st': static_mem: Xen refuses static memory when LLC coloring is on");
 	dtg_dom0less_free(b);
 
-	opts = (struct dtg_dom0less_opts){ .xen_minor = 17 };
+	opts = (struct dtg_dom0less_opts){ .xen_release = DTG_XEN_RELEASE(4, 17) };
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
 	add(b, col);
 	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "Xen 4.17 has no LLC coloring");

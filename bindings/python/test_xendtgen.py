@@ -185,8 +185,9 @@ def test_dom0less_two_guests_one_device_raises():
 def test_dom0less_hybrid_system():
     # read back as Xen's alloc_static_evtchn and btcpupools_dtb_parse do
     h = host("virt-el2-gicv3.dtb")
-    g = h.domain_from_config('name = "rt"\nmemory = 64\nkernel = "/boot/Image"\n')
-    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart", xen_minor=17)
+    g = h.domain_from_config('name = "rt"\nmemory = 64\nkernel = "/boot/Image"\n',
+                             xen_release="4.17")
+    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart", xen_release="4.17")
     sys.set_dom0("/boot/Image", 30 << 20, cmdline="console=hvc0",
                  memory_mib=512, vcpus=1)
     i = sys.add_guest(g, kernel_size=30 << 20)
@@ -205,6 +206,28 @@ def test_dom0less_hybrid_system():
     assert 'xen,dom0-bootargs = "console=hvc0";' in dts
     assert 'role = "borrower";' in dts and 'compatible = "xen,cpupool";' in dts
     assert dts.count('compatible = "xen,evtchn-v1";') == 2
+
+
+def test_dom0less_xen_release():
+    # one release for the builder and the domains (DTG_XEN_RELEASE());
+    # "legacy" xen,enhanced is 4.22's (4.17's construct_domU ignores it)
+    h = host("virt-el2-gicv3.dtb")
+    cfg = 'name = "pv"\nmemory = 64\nkernel = "/boot/Image"\n'
+    for bad in ("4.9", "4.23", "17"):
+        with pytest.raises(xendtgen.DtgenError) as e:
+            xendtgen.Dom0less(h, xen_release=bad)
+        assert "'%s'" % bad in str(e.value)
+    with pytest.raises(xendtgen.DtgenError) as e:
+        xendtgen.Dom0less(h, xen_release=0x0410)   # 4.16, encoded
+    assert "Xen 4.16 is not supported" in str(e.value)
+    sys = xendtgen.Dom0less(h, xen_release="4.17.2")
+    sys.set_dom0("/boot/Image", 30 << 20)
+    i = sys.add_guest(h.domain_from_config(cfg, xen_release="4.17.2"),
+                      kernel_size=1 << 20)
+    sys.set_enhanced(i, "legacy")
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.finalize()
+    assert "(4.17 ignores it" in str(e.value)
 
 
 def test_dom0less_enhanced_without_dom0_raises():

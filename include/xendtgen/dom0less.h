@@ -24,6 +24,7 @@
 
 #include <xendtgen/config.h>
 #include <xendtgen/domain.h>
+#include <xendtgen/domctl.h>      /* DTG_XEN_RELEASE() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,12 +47,14 @@ struct dtg_dom0less_opts {
 	const char *xen_bootargs;  /* NULL: console from /chosen stdout-path */
 	uint64_t load_base;        /* 0: first RAM bank + DEFAULT_OFFSET */
 	/*
-	 * The Xen release the system is for, as its minor number (17 for
-	 * 4.17 ... 22 for 4.22); 0 means 22.  What a release lacks is
-	 * refused: shared memory without a host address, "legacy"
-	 * xen,enhanced and LLC colors before 4.22 ... (see below).
+	 * The Xen release the system is for, DTG_XEN_RELEASE(4, 17) ..
+	 * DTG_XEN_RELEASE(4, 22) as for dtg_domain_set_xen_release (give
+	 * the guests' domains the same one); 0: DTG_XEN_RELEASE_LAST.  What
+	 * a release lacks is refused: shared memory without a host address,
+	 * "legacy" xen,enhanced and LLC colors before 4.22 ... (see below).
+	 * -DTG_EUNSUPPORTED from dtg_dom0less_new for another release.
 	 */
-	unsigned xen_minor;
+	unsigned xen_release;
 };
 
 /*
