@@ -67,6 +67,7 @@ struct dtg_dom0less {
 	char *xen_bootargs;
 	uint64_t load_base;   /* 0 = default */
 	bool finalized;
+	bool failed;          /* a finalize failed half-way: no retry */
 
 	size_t nguest, capguest;
 	struct dtg_dom0less_gstate *guest;

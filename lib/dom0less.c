@@ -260,6 +260,15 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 
 	if (b->finalized)
 		return 0;
+	/*
+	 * A failed finalize leaves half-made decisions behind (event channel
+	 * ends made here, shared memory in b->reserved, final_bootargs,
+	 * generated partial DTs): running again on them would misread them.
+	 */
+	if (b->failed)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: an earlier dtg_dom0less_finalize "
+				 "failed; free the builder and start again");
 	if (!b->nguest)
 		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no guest");
 	r = check_device_claims(b);
@@ -280,8 +289,10 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 		r = dtg_dom0less_place_modules(b);
 	if (!r)
 		r = dtg_dom0less_edit_host(b);
-	if (r)
+	if (r) {
+		b->failed = true;
 		return r;
+	}
 	b->finalized = true;
 	return 0;
 }

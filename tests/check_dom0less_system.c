@@ -645,6 +645,33 @@ START_TEST(test_static_evtchn)
 		expect_fail(ctx, b, bad[t].code, bad[t].text);
 		dtg_dom0less_free(b);
 	}
+	/*
+	 * A finalize that fails after the event channel ends were paired
+	 * (an end made here, peer_name NULL) then is called again: refused
+	 * with -DTG_ESTATE, not run on the half-made state (ASan build).
+	 */
+	struct dtg_dom0less_opts o17 = { .xen_release = DTG_XEN_RELEASE(4, 17) };
+	struct dtg_dom0less_shm nohost = { .id = "ring", .guest = 0x3a000000,
+					   .size = 0x1000 };
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o17, &b), 0);
+	ia = add(b, a);
+	ic = add(b, c);
+	dtg_dom0less_set_enhanced(b, ia, DTG_ENHANCED_NO_XENSTORE);
+	dtg_dom0less_set_enhanced(b, ic, DTG_ENHANCED_NO_XENSTORE);
+	e = (struct dtg_dom0less_evtchn){ 10, "c", 20 };
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, ia, &e), 0);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, ia, &nohost), 0);
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "Xen 4.17 needs the host address");
+	expect_fail(ctx, b, -DTG_ESTATE, "an earlier dtg_dom0less_finalize failed");
+	ck_assert_int_eq(dtg_dom0less_module_count(b), 0);
+	dtg_dom0less_free(b);
+	/* before anything is decided, a finalize may be tried again */
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	expect_fail(ctx, b, -DTG_EINVAL, "no guest");
+	add(b, c);
+	final_dtb(ctx, b);
+	dtg_dom0less_free(b);
+
 	/* booting.txt: the domU needs xen,enhanced for its event channels */
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
 	ia = add(b, a);

@@ -236,6 +236,8 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
  * static memory in a system with LLC colors (Xen 4.22's
  * dom0less-bindings.c panics "LLC coloring and static memory are
  * incompatible").  Colors add llc-coloring=on to xen,xen-bootargs.
+ * Once it failed (past the "no guest" check), the builder can only be
+ * freed: a second call returns -DTG_ESTATE.
  */
 int dtg_dom0less_finalize(dtg_dom0less *b);
 
