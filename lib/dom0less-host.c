@@ -44,10 +44,6 @@ void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
 	const char *sp = chosen >= 0 ?
 		fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
 
-	if (b->xen_bootargs) {
-		snprintf(buf, size, "%s", b->xen_bootargs);
-		return;
-	}
 	if (!sp)
 		sp = chosen >= 0 ?
 			fdt_getprop(fdt, chosen, "linux,stdout-path", NULL) : NULL;

@@ -102,7 +102,8 @@ void dtg_dom0less_system_free(struct dtg_dom0less *b);
  * final_bootargs (dom0less-system.c).
  */
 int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args);
-/* Xen's command line without system options: the console (dom0less-host.c). */
+/* Xen's command line when the caller gives none: the console
+ * (dom0less-host.c). */
 void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
 				   size_t size);
 /* Name of a domain for messages: the guest's name or "dom0". */

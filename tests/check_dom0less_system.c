@@ -239,6 +239,52 @@ START_TEST(test_dom0_items_need_dom0)
 }
 END_TEST
 
+/*
+ * xen,xen-bootargs is the caller's command line whole, however long
+ * (boot_fdt_cmdline hands it to Xen's cmdline_parse), plus the system's
+ * options; without one, the console from /chosen stdout-path.
+ */
+START_TEST(test_bootargs_kept_whole)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	dtg_domain *g = guest(ctx, host, "one", 64, NULL);
+	struct dtg_dom0less_opts opts = { 0 };
+	char args[1200], want[1300];
+	const char *got;
+	dtg_dom0less *b;
+	const void *dtb;
+	size_t n = 0;
+
+	n += (size_t)snprintf(args, sizeof(args), "console=dtuart");
+	while (n < 1000)
+		n += (size_t)snprintf(args + n, sizeof(args) - n, " loglvl=all");
+	opts.xen_bootargs = args;
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	add(b, g);
+	dtb = final_dtb(ctx, b);
+	snprintf(want, sizeof(want), "%s dom0_mem=512M dom0_max_vcpus=1", args);
+	got = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+			  "xen,xen-bootargs", NULL);
+	ck_assert_uint_gt(strlen(got), 1000);
+	ck_assert_str_eq(got, want);
+	dtg_dom0less_free(b);
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	add(b, g);
+	dtb = final_dtb(ctx, b);
+	/* virt's stdout-path is "/pl011@9000000" */
+	ck_assert_str_eq(fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+				     "xen,xen-bootargs", NULL),
+			 "console=dtuart dtuart=/pl011@9000000");
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 /* A host DT that carries a dom0 boot module already would give Xen two
  * dom0 kernels (process_multiboot_node takes both): refused. */
 START_TEST(test_host_with_module)
@@ -964,6 +1010,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, test_hybrid_dom0);
 	tcase_add_test(tc, test_dom0_items_need_dom0);
+	tcase_add_test(tc, test_bootargs_kept_whole);
 	tcase_add_test(tc, test_host_with_module);
 	tcase_add_test(tc, test_enhanced);
 	tcase_add_test(tc, test_shared_mem);
