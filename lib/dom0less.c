@@ -72,6 +72,8 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 {
 	struct dtg_domain_info info;
 	struct dtg_dom0less_gstate *gs;
+	const char *pname = NULL;
+	char dflt[300];
 	int r;
 
 	if (b->finalized)
@@ -108,6 +110,16 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 			return dtg_error(b->ctx, DTG_EDUPLICATE,
 					 "dom0less: two guests are named '%s'",
 					 info.name);
+	/* the partial DT is untrusted: checked (lib/blob-check.c) and
+	 * refused before anything is allocated */
+	if (guest->partial_dtb) {
+		snprintf(dflt, sizeof(dflt), "guest '%s' device_tree", info.name);
+		pname = guest->partial_dtb_name ? guest->partial_dtb_name : dflt;
+		r = dtg_blob_check(b->ctx, guest->partial_dtb,
+				   guest->partial_dtb_size, pname);
+		if (r)
+			return r;
+	}
 	r = dtg_grow(b->ctx, (void **)&b->guest, &b->capguest, b->nguest + 1,
 		     sizeof(*b->guest));
 	if (r)
@@ -115,34 +127,21 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 	gs = &b->guest[b->nguest];
 	memset(gs, 0, sizeof(*gs));
 	gs->g = *guest;
+	/* the caller's pointers need not outlive this call: keep none */
 	gs->g.partial_dtb = NULL;
+	gs->g.partial_dtb_name = NULL;
 	gs->name = dtg_strdup(b->ctx, info.name);
-	if (!gs->name)
-		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
-	/* the caller's partial DT need not outlive this call: copy it */
-	if (guest->partial_dtb) {
-		char dflt[300];
-
-		snprintf(dflt, sizeof(dflt), "guest '%s' device_tree", gs->name);
-		gs->g.partial_dtb_name = NULL;
-		gs->partial_name = dtg_strdup(b->ctx, guest->partial_dtb_name ?
-					      guest->partial_dtb_name : dflt);
+	if (pname) {
+		gs->partial_name = dtg_strdup(b->ctx, pname);
 		gs->partial = dtg_alloc(b->ctx, guest->partial_dtb_size);
-		if (!gs->partial || !gs->partial_name) {
-			dtg_free(b->ctx, gs->partial);
-			dtg_free(b->ctx, gs->partial_name);
-			dtg_free(b->ctx, gs->name);
-			return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
-		}
-		/* untrusted: checked now (lib/blob-check.c), refused at once */
-		r = dtg_blob_check(b->ctx, guest->partial_dtb,
-				   guest->partial_dtb_size, gs->partial_name);
-		if (r) {
-			dtg_free(b->ctx, gs->partial);
-			dtg_free(b->ctx, gs->partial_name);
-			dtg_free(b->ctx, gs->name);
-			return r;
-		}
+	}
+	if (!gs->name || (pname && (!gs->partial_name || !gs->partial))) {
+		dtg_free(b->ctx, gs->partial);
+		dtg_free(b->ctx, gs->partial_name);
+		dtg_free(b->ctx, gs->name);
+		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+	}
+	if (pname) {
 		memcpy(gs->partial, guest->partial_dtb, guest->partial_dtb_size);
 		gs->partial_size = guest->partial_dtb_size;
 		gs->user_partial = true;
