@@ -114,6 +114,9 @@ const char *dtg_dom0less_dom_name(const struct dtg_dom0less *b, size_t dom);
 int dtg_dom0less_read_memory(struct dtg_dom0less *b);
 /* Choose every module's load address (dom0less-place.c). */
 int dtg_dom0less_place_modules(struct dtg_dom0less *b);
+/* The host's /chosen can take the new nodes (dom0less-host.c); checked
+ * first, before anything is decided. */
+int dtg_dom0less_check_chosen(const struct dtg_dom0less *b);
 /* Write the edited host DTB into b->host_dtb (dom0less-host.c). */
 int dtg_dom0less_edit_host(struct dtg_dom0less *b);
 

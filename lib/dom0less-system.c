@@ -806,30 +806,6 @@ static int make_bootargs(struct dtg_dom0less *b, const char *args)
 	return 0;
 }
 
-/* Nodes this builder adds directly under /chosen must be new there. */
-static int check_chosen_names(struct dtg_dom0less *b)
-{
-	const void *fdt = dtg_host_fdt(b->host);
-	int chosen = fdt_path_offset(fdt, "/chosen"), node;
-
-	if (chosen < 0)
-		return 0;
-	for (size_t i = 0; i < b->npool; i++)
-		if (fdt_subnode_offset(fdt, chosen, b->pool[i].name) >= 0)
-			return dtg_error(b->ctx, DTG_EDUPLICATE,
-					 "%s: /chosen/%s: the host DT already has a "
-					 "node of that name", hname(b), b->pool[i].name);
-	/* a host DT that carries boot modules would give Xen two dom0s */
-	fdt_for_each_subnode(node, fdt, chosen)
-		if (!fdt_node_check_compatible(fdt, node, "multiboot,module") ||
-		    !fdt_node_check_compatible(fdt, node, "xen,multiboot-module"))
-			return dtg_error(b->ctx, DTG_EDUPLICATE,
-					 "%s: /chosen/%s: the host DT has a boot module "
-					 "already; give the host DT without it",
-					 hname(b), fdt_get_name(fdt, node, NULL));
-	return 0;
-}
-
 int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args)
 {
 	int r = check_enhanced(b);
@@ -841,7 +817,6 @@ int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args)
 				      "dom0less: a guest is named 'dom0' in a "
 				      "system with a dom0");
 
-	r = r ? r : check_chosen_names(b);
 	r = r ? r : check_cpupools(b);
 	r = r ? r : check_evtchn(b);
 	r = r ? r : check_shm(b);

@@ -270,7 +270,9 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 				 "failed; free the builder and start again");
 	if (!b->nguest)
 		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no guest");
-	r = check_device_claims(b);
+	r = dtg_dom0less_check_chosen(b);
+	if (!r)
+		r = check_device_claims(b);
 	if (!r)
 		r = check_copro_claims(b);
 	if (!r)

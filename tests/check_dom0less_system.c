@@ -311,6 +311,51 @@ START_TEST(test_host_with_module)
 END_TEST
 
 /*
+ * A guest's or a cpupool's node would replace one the host's /chosen has
+ * (Xen would read the host's node as the domain or pool): refused first,
+ * before any other check, naming the node.
+ */
+START_TEST(test_chosen_names)
+{
+	static const char dts[] =
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" cpus { #address-cells = <1>; #size-cells = <0>;"
+		"  cpu@0 { device_type = \"cpu\"; reg = <0>; }; };"
+		" memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
+		" chosen { g { }; p { }; }; };";
+	static const char *const cpu0[] = { "cpu@0" };
+	struct dtg_dom0less_cpupool pool = { "p", cpu0, 1, NULL };
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host_dts(ctx, dts);
+	dtg_domain *g = guest(ctx, host, "g", 64, NULL);
+	dtg_domain *h = guest(ctx, host, "h", 64, NULL);
+	dtg_dom0less *b;
+
+	/* xen_enhanced "enabled" without a dom0 would be refused too */
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, add(b, g), DTG_ENHANCED_ENABLED), 0);
+	expect_fail(ctx, b, -DTG_EDUPLICATE, "/chosen/g: the host DT already has a node of that name");
+	dtg_dom0less_free(b);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &pool), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, add(b, h), DTG_ENHANCED_ENABLED), 0);
+	expect_fail(ctx, b, -DTG_EDUPLICATE, "/chosen/p: the host DT already has a node of that name");
+	dtg_dom0less_free(b);
+	/* without the clashes the system is built */
+	pool.name = "q";
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &pool), 0);
+	ck_assert_int_eq(dtg_dom0less_set_cpupool(b, add(b, h), "q"), 0);
+	final_dtb(ctx, b);
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_domain_free(h);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
  * xen,enhanced as construct_domU reads it (4.17 domain_build.c, 4.22
  * dom0less-build.c): a string; "enabled" (and 4.22's "legacy") need
  * xenstore, so Xen panics without a dom0 ("Xenstore support requires dom0
@@ -1012,6 +1057,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_dom0_items_need_dom0);
 	tcase_add_test(tc, test_bootargs_kept_whole);
 	tcase_add_test(tc, test_host_with_module);
+	tcase_add_test(tc, test_chosen_names);
 	tcase_add_test(tc, test_enhanced);
 	tcase_add_test(tc, test_shared_mem);
 	tcase_add_test(tc, test_shared_mem_reserved);
