@@ -648,26 +648,21 @@ static int check_cpupools(struct dtg_dom0less *b)
 					 "name too", p->name);
 		for (size_t c = 0; c < p->ncpus; c++) {
 			int node = fdt_path_offset(fdt, p->cpus[c]);
-			const char *type, *st;
+			const char *type;
 
 			if (node < 0)
 				return dtg_error(b->ctx, DTG_ENOTFOUND,
 						 "%s: %s: cpupool '%s': no such CPU "
 						 "node", hname(b), p->cpus[c], p->name);
 			type = fdt_getprop(fdt, node, "device_type", NULL);
-			st = fdt_getprop(fdt, node, "status", NULL);
 			if (!type || strcmp(type, "cpu") ||
 			    !fdt_getprop(fdt, node, "reg", NULL))
 				return dtg_error(b->ctx, DTG_EINVAL,
 						 "%s: %s: cpupool '%s': not a CPU node "
 						 "with reg (btcpupools_dtb_parse panics)",
 						 hname(b), p->cpus[c], p->name);
-			if (st && strcmp(st, "okay") && strcmp(st, "ok"))
-				return dtg_error(b->ctx, DTG_EINVAL,
-						 "%s: %s: status: cpupool '%s': the CPU "
-						 "is not brought up (Xen panics: \"Pool "
-						 "contains cpu that is not online\")",
-						 hname(b), p->cpus[c], p->name);
+			/* no check of status: Xen's dt_smp_init_cpus (4.17,
+			 * 4.22) brings up every CPU node with a reg */
 			/* one pool per CPU, a CPU once */
 			for (size_t j = 0; j <= i; j++)
 				for (size_t d = 0; d < (j == i ? c : b->pool[j].ncpus); d++)

@@ -914,6 +914,45 @@ START_TEST(test_cpupool_cpu_phandle)
 END_TEST
 
 /*
+ * A CPU node's status does not keep Xen from bringing the CPU up: Xen's
+ * dt_smp_init_cpus (arch/arm/smpboot.c, 4.17 and 4.22) takes every /cpus
+ * child with device_type "cpu" and a reg, and never reads status; so
+ * btcpupools_dtb_parse finds the CPU online and the pool is built.
+ */
+START_TEST(test_cpupool_cpu_status)
+{
+	static const char dts[] =
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" cpus { #address-cells = <1>; #size-cells = <0>;"
+		"  cpu@0 { device_type = \"cpu\"; reg = <0>; };"
+		"  cpu@1 { device_type = \"cpu\"; reg = <1>; status = \"disabled\"; }; };"
+		" memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
+		" chosen { }; };";
+	static const char *const one[] = { "cpu@1" };
+	struct dtg_dom0less_cpupool p = { "pool1", one, 1, "null" };
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host_dts(ctx, dts);
+	dtg_domain *g = guest(ctx, host, "g", 64, NULL);
+	dtg_dom0less *b;
+	const void *dtb;
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &p), 0);
+	ck_assert_int_eq(dtg_dom0less_set_cpupool(b, add(b, g), "pool1"), 0);
+	dtb = final_dtb(ctx, b);
+	const fdt32_t *cc = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen/pool1"),
+					"cpupool-cpus", NULL);
+	ck_assert_ptr_nonnull(cc);
+	ck_assert_int_eq(fdt_node_offset_by_phandle(dtb, fdt32_to_cpu(*cc)),
+			 fdt_path_offset(dtb, "/cpus/cpu@1"));
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
  * LLC colors (Xen 4.22): dom0less-bindings.c panics on "llc-colors" when
  * llc-coloring is off ("'llc-colors' found, but LLC coloring is
  * disabled") and, when it is on, on any domain with xen,static-mem ("LLC
@@ -1064,6 +1103,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_static_evtchn);
 	tcase_add_test(tc, test_cpupools_juno);
 	tcase_add_test(tc, test_cpupool_cpu_phandle);
+	tcase_add_test(tc, test_cpupool_cpu_status);
 	tcase_add_test(tc, test_llc_colors);
 	tcase_add_test(tc, test_config_keys);
 	suite_add_tcase(s, tc);
