@@ -707,6 +707,59 @@ static const char *find_option(const char *args, const char *name)
 	return NULL;
 }
 
+/* Xen's parse_bool (common/kernel.c): 1, 0, or -1 for another word. */
+static int parse_bool(const char *s, size_t n)
+{
+	static const char *const on[] = { "1", "on", "yes", "true", "enable" };
+	static const char *const off[] = { "0", "no", "off", "false", "disable" };
+
+	for (size_t i = 0; i < DTG_ARRAY_SIZE(on); i++) {
+		if (strlen(on[i]) == n && !strncmp(s, on[i], n))
+			return 1;
+		if (strlen(off[i]) == n && !strncmp(s, off[i], n))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The value of boolean option name on the command line as Xen's
+ * cmdline_parse leaves it (OPT_BOOL): "name" or "name=BOOL", inverted by
+ * a "no-" prefix, the last one winning; -1 when absent.  A value that is
+ * no boolean is refused (Xen ignores it with an "invalid value" error).
+ */
+static int bool_option(struct dtg_dom0less *b, const char *args,
+		       const char *name, int *state)
+{
+	size_t n = strlen(name);
+
+	*state = -1;
+	for (const char *p = args; *p;) {
+		size_t len, klen;
+		bool neg;
+		int v;
+
+		p += strspn(p, " ");
+		len = strcspn(p, " ");
+		klen = strcspn(p, "= ");
+		neg = klen > 3 && !strncmp(p, "no-", 3);
+		if (klen == n + (neg ? 3 : 0) && !strncmp(p + (neg ? 3 : 0), name, n)) {
+			/* "name" and "name=" are on (*optval ? parse_bool : 1) */
+			v = len <= klen + 1 ? 1 :
+				parse_bool(p + klen + 1, len - klen - 1);
+			if (v < 0)
+				return dtg_error(b->ctx, DTG_EINVAL,
+						 "%s: xen,xen-bootargs: %.*s: not a "
+						 "boolean (Xen's parse_bool takes on, "
+						 "yes, true, enable, 1, off, no, false, "
+						 "disable, 0)", hname(b), (int)len, p);
+			*state = neg ? !v : v;
+		}
+		p += len;
+	}
+	return 0;
+}
+
 /*
  * LLC colors: Xen 4.22 panics on "llc-colors" unless llc-coloring is on
  * (dom0less-bindings.c), and with it on refuses static memory in every
@@ -714,7 +767,8 @@ static const char *find_option(const char *args, const char *name)
  */
 static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 {
-	const char *colored = NULL, *op;
+	const char *colored = NULL;
+	int on, r;
 
 	*need_on = false;
 	for (size_t i = 0; i < b->nguest; i++) {
@@ -744,24 +798,17 @@ static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 					 "incompatible\")", hname(b), b->guest[i].name,
 					 colored);
 	}
-	op = find_option(args, "llc-coloring");
-	if (op && op[12] == '=') {
-		const char *v = op + 13;
-		size_t n = strcspn(v, " ");
-
-		if (!((n == 2 && !strncmp(v, "on", 2)) ||
-		      (n == 1 && *v == '1') || (n == 4 && !strncmp(v, "true", 4)) ||
-		      (n == 3 && !strncmp(v, "yes", 3)) ||
-		      (n == 6 && !strncmp(v, "enable", 6))))
-			op = "off";
-	}
-	if ((op && !strcmp(op, "off")) || find_option(args, "no-llc-coloring"))
+	/* llc-coloring.c: boolean_param("llc-coloring", opt_llc_coloring) */
+	r = bool_option(b, args, "llc-coloring", &on);
+	if (r)
+		return r;
+	if (!on)
 		return dtg_error(b->ctx, DTG_EINVAL,
 				 "%s: xen,xen-bootargs: llc-coloring is off but "
 				 "guest '%s' has llc_colors (Xen panics: "
 				 "\"'llc-colors' found, but LLC coloring is "
 				 "disabled\")", hname(b), colored);
-	*need_on = !op;
+	*need_on = on < 0;
 	return 0;
 }
 

@@ -1007,6 +1007,42 @@ START_TEST(test_llc_colors)
 	expect_fail(ctx, b, -DTG_EINVAL, "llc-coloring is off but guest 'col'");
 	dtg_dom0less_free(b);
 
+	/*
+	 * As cmdline_parse (common/kernel.c) sets a boolean_param: the value
+	 * through parse_bool, "no-" inverting it, the last one winning; a
+	 * value parse_bool does not know leaves it unset (refused here).
+	 */
+	static const struct { const char *args; bool on; const char *err; } words[] = {
+		{ "console=dtuart llc-coloring=off llc-coloring=yes", true, NULL },
+		{ "console=dtuart no-llc-coloring=off", true, NULL },
+		{ "console=dtuart llc-coloring=enable", true, NULL },
+		{ "console=dtuart llc-coloring=", true, NULL },
+		{ "console=dtuart llc-coloring=true no-llc-coloring", false, NULL },
+		{ "console=dtuart llc-coloring=disable", false, NULL },
+		{ "console=dtuart llc-coloring=false", false, NULL },
+		{ "console=dtuart llc-coloring=no", false, NULL },
+		{ "console=dtuart llc-coloring=0", false, NULL },
+		{ "console=dtuart llc-coloring=maybe", false,
+		  "xen,xen-bootargs: llc-coloring=maybe: not a boolean" },
+		{ "console=dtuart no-llc-coloring=ON", false,
+		  "no-llc-coloring=ON: not a boolean" },
+	};
+	for (size_t t = 0; t < sizeof(words) / sizeof(words[0]); t++) {
+		opts.xen_bootargs = words[t].args;
+		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
+		add(b, col);
+		if (words[t].on) {
+			dtb = final_dtb(ctx, b);
+			ck_assert_str_eq(fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+						     "xen,xen-bootargs", NULL),
+					 words[t].args);
+		} else {
+			expect_fail(ctx, b, -DTG_EINVAL, words[t].err ? words[t].err :
+				    "llc-coloring is off but guest 'col'");
+		}
+		dtg_dom0less_free(b);
+	}
+
 	/* static memory in another guest of a colored system */
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
 	add(b, col);
