@@ -44,10 +44,6 @@ void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
 	const char *sp = chosen >= 0 ?
 		fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
 
-	if (b->xen_bootargs) {
-		snprintf(buf, size, "%s", b->xen_bootargs);
-		return;
-	}
 	if (!sp)
 		sp = chosen >= 0 ?
 			fdt_getprop(fdt, chosen, "linux,stdout-path", NULL) : NULL;
@@ -348,28 +344,45 @@ static int edit_into(struct dtg_dom0less *b, void *fdt, size_t size)
 	return r ? r : fdt_pack(fdt);
 }
 
-/* A guest's node must not replace something the host's /chosen has. */
-static int check_names(struct dtg_dom0less *b)
+/*
+ * The nodes this builder adds directly under /chosen (a guest's, a
+ * cpupool's) must not replace one the host has; and a host DT that
+ * carries boot modules already would give Xen two dom0 kernels
+ * (process_multiboot_node takes both).
+ */
+int dtg_dom0less_check_chosen(const struct dtg_dom0less *b)
 {
-	const void *host = dtg_host_fdt(b->host);
-	int chosen = fdt_path_offset(host, "/chosen");
+	const void *fdt = dtg_host_fdt(b->host);
+	int chosen = fdt_path_offset(fdt, "/chosen"), node;
 
-	for (size_t i = 0; chosen >= 0 && i < b->nguest; i++)
-		if (fdt_subnode_offset(host, chosen, b->guest[i].name) >= 0)
+	if (chosen < 0)
+		return 0;
+	for (size_t i = 0; i < b->nguest + b->npool; i++) {
+		const char *name = i < b->nguest ? b->guest[i].name :
+			b->pool[i - b->nguest].name;
+
+		if (fdt_subnode_offset(fdt, chosen, name) >= 0)
 			return dtg_error(b->ctx, DTG_EDUPLICATE,
 					 "%s: /chosen/%s: the host DT already has "
 					 "a node of that name",
-					 dtg_host_name(b->host), b->guest[i].name);
+					 dtg_host_name(b->host), name);
+	}
+	fdt_for_each_subnode(node, fdt, chosen)
+		if (!fdt_node_check_compatible(fdt, node, "multiboot,module") ||
+		    !fdt_node_check_compatible(fdt, node, "xen,multiboot-module"))
+			return dtg_error(b->ctx, DTG_EDUPLICATE,
+					 "%s: /chosen/%s: the host DT has a boot "
+					 "module already; give the host DT without it",
+					 dtg_host_name(b->host),
+					 fdt_get_name(fdt, node, NULL));
 	return 0;
 }
 
 int dtg_dom0less_edit_host(struct dtg_dom0less *b)
 {
 	size_t size = dtg_host_fdt_size(b->host) + 4096;
-	int r = check_names(b);
+	int r;
 
-	if (r)
-		return r;
 	size += 64 * b->marks.n;   /* xen,shared-coprocessor marks */
 	size += strlen(b->final_bootargs) + 1024 + 160 * (b->nshm + b->nevtchn) +
 		(b->dom0.cmdline ? strlen(b->dom0.cmdline) : 0);

@@ -67,6 +67,7 @@ struct dtg_dom0less {
 	char *xen_bootargs;
 	uint64_t load_base;   /* 0 = default */
 	bool finalized;
+	bool failed;          /* a finalize failed half-way: no retry */
 
 	size_t nguest, capguest;
 	struct dtg_dom0less_gstate *guest;
@@ -82,7 +83,7 @@ struct dtg_dom0less {
 	size_t host_dtb_size;
 	struct dtg_copro_marks marks; /* shared coprocessors to mark */
 
-	unsigned xen_minor;           /* 17..22 */
+	unsigned xen_release;         /* DTG_XEN_RELEASE(), never 0 */
 	struct dtg_dom0_state dom0;
 	size_t nshm, capshm;
 	struct dtg_shm_ref *shm;
@@ -101,7 +102,8 @@ void dtg_dom0less_system_free(struct dtg_dom0less *b);
  * final_bootargs (dom0less-system.c).
  */
 int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args);
-/* Xen's command line without system options: the console (dom0less-host.c). */
+/* Xen's command line when the caller gives none: the console
+ * (dom0less-host.c). */
 void dtg_dom0less_default_bootargs(const struct dtg_dom0less *b, char *buf,
 				   size_t size);
 /* Name of a domain for messages: the guest's name or "dom0". */
@@ -112,6 +114,9 @@ const char *dtg_dom0less_dom_name(const struct dtg_dom0less *b, size_t dom);
 int dtg_dom0less_read_memory(struct dtg_dom0less *b);
 /* Choose every module's load address (dom0less-place.c). */
 int dtg_dom0less_place_modules(struct dtg_dom0less *b);
+/* The host's /chosen can take the new nodes (dom0less-host.c); checked
+ * first, before anything is decided. */
+int dtg_dom0less_check_chosen(const struct dtg_dom0less *b);
 /* Write the edited host DTB into b->host_dtb (dom0less-host.c). */
 int dtg_dom0less_edit_host(struct dtg_dom0less *b);
 

@@ -29,6 +29,15 @@ static int check_dom(struct dtg_dom0less *b, size_t dom, bool dom0_ok)
 	if (b->finalized)
 		return dtg_error(b->ctx, DTG_ESTATE,
 				 "dom0less: builder already finalized");
+	/*
+	 * dom0's shared memory and event channels need a dom0: without one
+	 * its shm node would be dropped and a guest's evtchn would name an
+	 * end that does not exist (Xen's alloc_static_evtchn panics).
+	 */
+	if (dom == DTG_DOM0LESS_DOM0 && dom0_ok && !b->dom0.present)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: dom0: not set (call "
+				 "dtg_dom0less_set_dom0 first)");
 	if (dom == DTG_DOM0LESS_DOM0 ? !dom0_ok : dom >= b->nguest)
 		return dtg_error(b->ctx, DTG_ENOTFOUND,
 				 "dom0less: no guest %zu", dom);
@@ -430,11 +439,12 @@ static int check_shm(struct dtg_dom0less *b)
 			return dtg_error(b->ctx, DTG_ERANGE,
 					 "%s: %s: shared_mem: '%s' wraps around",
 					 hname(b), who, s->id);
-		if (!s->has_host && b->xen_minor < 22)
+		if (!s->has_host && b->xen_release < DTG_XEN_RELEASE(4, 22))
 			return dtg_error(b->ctx, DTG_EUNSUPPORTED,
-					 "%s: %s: shared_mem: '%s': Xen 4.%u needs the "
+					 "%s: %s: shared_mem: '%s': Xen %u.%u needs the "
 					 "host address (Xen 4.22 chooses one itself)",
-					 hname(b), who, s->id, b->xen_minor);
+					 hname(b), who, s->id, b->xen_release >> 8,
+					 b->xen_release & 0xff);
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(b->shm[k].id, s->id))
 				seen = true;
@@ -591,12 +601,13 @@ static int check_enhanced(struct dtg_dom0less *b)
 	for (size_t i = 0; i < b->nguest; i++) {
 		enum dtg_xen_enhanced e = b->guest[i].enhanced;
 
-		if (e == DTG_ENHANCED_LEGACY && b->xen_minor < 22)
+		if (e == DTG_ENHANCED_LEGACY &&
+		    b->xen_release < DTG_XEN_RELEASE(4, 22))
 			return dtg_error(b->ctx, DTG_EUNSUPPORTED,
 					 "%s: guest '%s': xen_enhanced: \"legacy\" is "
-					 "Xen 4.22's (4.%u ignores it: PV interfaces "
+					 "Xen 4.22's (%u.%u ignores it: PV interfaces "
 					 "stay off)", hname(b), b->guest[i].name,
-					 b->xen_minor);
+					 b->xen_release >> 8, b->xen_release & 0xff);
 		if ((e == DTG_ENHANCED_ENABLED || e == DTG_ENHANCED_LEGACY) &&
 		    !b->dom0.present)
 			return dtg_error(b->ctx, DTG_EINVAL,
@@ -637,26 +648,21 @@ static int check_cpupools(struct dtg_dom0less *b)
 					 "name too", p->name);
 		for (size_t c = 0; c < p->ncpus; c++) {
 			int node = fdt_path_offset(fdt, p->cpus[c]);
-			const char *type, *st;
+			const char *type;
 
 			if (node < 0)
 				return dtg_error(b->ctx, DTG_ENOTFOUND,
 						 "%s: %s: cpupool '%s': no such CPU "
 						 "node", hname(b), p->cpus[c], p->name);
 			type = fdt_getprop(fdt, node, "device_type", NULL);
-			st = fdt_getprop(fdt, node, "status", NULL);
 			if (!type || strcmp(type, "cpu") ||
 			    !fdt_getprop(fdt, node, "reg", NULL))
 				return dtg_error(b->ctx, DTG_EINVAL,
 						 "%s: %s: cpupool '%s': not a CPU node "
 						 "with reg (btcpupools_dtb_parse panics)",
 						 hname(b), p->cpus[c], p->name);
-			if (st && strcmp(st, "okay") && strcmp(st, "ok"))
-				return dtg_error(b->ctx, DTG_EINVAL,
-						 "%s: %s: status: cpupool '%s': the CPU "
-						 "is not brought up (Xen panics: \"Pool "
-						 "contains cpu that is not online\")",
-						 hname(b), p->cpus[c], p->name);
+			/* no check of status: Xen's dt_smp_init_cpus (4.17,
+			 * 4.22) brings up every CPU node with a reg */
 			/* one pool per CPU, a CPU once */
 			for (size_t j = 0; j <= i; j++)
 				for (size_t d = 0; d < (j == i ? c : b->pool[j].ncpus); d++)
@@ -701,6 +707,59 @@ static const char *find_option(const char *args, const char *name)
 	return NULL;
 }
 
+/* Xen's parse_bool (common/kernel.c): 1, 0, or -1 for another word. */
+static int parse_bool(const char *s, size_t n)
+{
+	static const char *const on[] = { "1", "on", "yes", "true", "enable" };
+	static const char *const off[] = { "0", "no", "off", "false", "disable" };
+
+	for (size_t i = 0; i < DTG_ARRAY_SIZE(on); i++) {
+		if (strlen(on[i]) == n && !strncmp(s, on[i], n))
+			return 1;
+		if (strlen(off[i]) == n && !strncmp(s, off[i], n))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The value of boolean option name on the command line as Xen's
+ * cmdline_parse leaves it (OPT_BOOL): "name" or "name=BOOL", inverted by
+ * a "no-" prefix, the last one winning; -1 when absent.  A value that is
+ * no boolean is refused (Xen ignores it with an "invalid value" error).
+ */
+static int bool_option(struct dtg_dom0less *b, const char *args,
+		       const char *name, int *state)
+{
+	size_t n = strlen(name);
+
+	*state = -1;
+	for (const char *p = args; *p;) {
+		size_t len, klen;
+		bool neg;
+		int v;
+
+		p += strspn(p, " ");
+		len = strcspn(p, " ");
+		klen = strcspn(p, "= ");
+		neg = klen > 3 && !strncmp(p, "no-", 3);
+		if (klen == n + (neg ? 3 : 0) && !strncmp(p + (neg ? 3 : 0), name, n)) {
+			/* "name" and "name=" are on (*optval ? parse_bool : 1) */
+			v = len <= klen + 1 ? 1 :
+				parse_bool(p + klen + 1, len - klen - 1);
+			if (v < 0)
+				return dtg_error(b->ctx, DTG_EINVAL,
+						 "%s: xen,xen-bootargs: %.*s: not a "
+						 "boolean (Xen's parse_bool takes on, "
+						 "yes, true, enable, 1, off, no, false, "
+						 "disable, 0)", hname(b), (int)len, p);
+			*state = neg ? !v : v;
+		}
+		p += len;
+	}
+	return 0;
+}
+
 /*
  * LLC colors: Xen 4.22 panics on "llc-colors" unless llc-coloring is on
  * (dom0less-bindings.c), and with it on refuses static memory in every
@@ -708,7 +767,8 @@ static const char *find_option(const char *args, const char *name)
  */
 static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 {
-	const char *colored = NULL, *op;
+	const char *colored = NULL;
+	int on, r;
 
 	*need_on = false;
 	for (size_t i = 0; i < b->nguest; i++) {
@@ -720,11 +780,11 @@ static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 	}
 	if (!colored)
 		return 0;
-	if (b->xen_minor < 22)
+	if (b->xen_release < DTG_XEN_RELEASE(4, 22))
 		return dtg_error(b->ctx, DTG_EUNSUPPORTED,
-				 "%s: guest '%s': llc_colors: Xen 4.%u has no LLC "
+				 "%s: guest '%s': llc_colors: Xen %u.%u has no LLC "
 				 "coloring (4.22 has)", hname(b), colored,
-				 b->xen_minor);
+				 b->xen_release >> 8, b->xen_release & 0xff);
 	for (size_t i = 0; i < b->nguest; i++) {
 		struct dtg_domain_info info;
 
@@ -738,24 +798,17 @@ static int check_llc(struct dtg_dom0less *b, const char *args, bool *need_on)
 					 "incompatible\")", hname(b), b->guest[i].name,
 					 colored);
 	}
-	op = find_option(args, "llc-coloring");
-	if (op && op[12] == '=') {
-		const char *v = op + 13;
-		size_t n = strcspn(v, " ");
-
-		if (!((n == 2 && !strncmp(v, "on", 2)) ||
-		      (n == 1 && *v == '1') || (n == 4 && !strncmp(v, "true", 4)) ||
-		      (n == 3 && !strncmp(v, "yes", 3)) ||
-		      (n == 6 && !strncmp(v, "enable", 6))))
-			op = "off";
-	}
-	if ((op && !strcmp(op, "off")) || find_option(args, "no-llc-coloring"))
+	/* llc-coloring.c: boolean_param("llc-coloring", opt_llc_coloring) */
+	r = bool_option(b, args, "llc-coloring", &on);
+	if (r)
+		return r;
+	if (!on)
 		return dtg_error(b->ctx, DTG_EINVAL,
 				 "%s: xen,xen-bootargs: llc-coloring is off but "
 				 "guest '%s' has llc_colors (Xen panics: "
 				 "\"'llc-colors' found, but LLC coloring is "
 				 "disabled\")", hname(b), colored);
-	*need_on = !op;
+	*need_on = on < 0;
 	return 0;
 }
 
@@ -795,30 +848,6 @@ static int make_bootargs(struct dtg_dom0less *b, const char *args)
 	return 0;
 }
 
-/* Nodes this builder adds directly under /chosen must be new there. */
-static int check_chosen_names(struct dtg_dom0less *b)
-{
-	const void *fdt = dtg_host_fdt(b->host);
-	int chosen = fdt_path_offset(fdt, "/chosen"), node;
-
-	if (chosen < 0)
-		return 0;
-	for (size_t i = 0; i < b->npool; i++)
-		if (fdt_subnode_offset(fdt, chosen, b->pool[i].name) >= 0)
-			return dtg_error(b->ctx, DTG_EDUPLICATE,
-					 "%s: /chosen/%s: the host DT already has a "
-					 "node of that name", hname(b), b->pool[i].name);
-	/* a host DT that carries boot modules would give Xen two dom0s */
-	fdt_for_each_subnode(node, fdt, chosen)
-		if (!fdt_node_check_compatible(fdt, node, "multiboot,module") ||
-		    !fdt_node_check_compatible(fdt, node, "xen,multiboot-module"))
-			return dtg_error(b->ctx, DTG_EDUPLICATE,
-					 "%s: /chosen/%s: the host DT has a boot module "
-					 "already; give the host DT without it",
-					 hname(b), fdt_get_name(fdt, node, NULL));
-	return 0;
-}
-
 int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args)
 {
 	int r = check_enhanced(b);
@@ -830,7 +859,6 @@ int dtg_dom0less_check_system(struct dtg_dom0less *b, const char *args)
 				      "dom0less: a guest is named 'dom0' in a "
 				      "system with a dom0");
 
-	r = r ? r : check_chosen_names(b);
 	r = r ? r : check_cpupools(b);
 	r = r ? r : check_evtchn(b);
 	r = r ? r : check_shm(b);

@@ -20,6 +20,13 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	if (!ctx || !host || !out)
 		return dtg_error(ctx, DTG_EINVAL, "dom0less: missing argument");
 	*out = NULL;
+	/* validated as dtg_domain_set_xen_release does */
+	if (opts && opts->xen_release &&
+	    !dtg_xen_domctl_version(opts->xen_release))
+		return dtg_error(ctx, DTG_EUNSUPPORTED,
+				 "dom0less: Xen %u.%u is not supported (4.17 to "
+				 "4.22)", opts->xen_release >> 8,
+				 opts->xen_release & 0xff);
 	b = dtg_zalloc(ctx, sizeof(*b));
 	if (!b)
 		return dtg_error(ctx, DTG_ENOMEM, "out of memory");
@@ -34,16 +41,8 @@ int dtg_dom0less_new(dtg_ctx *ctx, const dtg_host *host,
 	}
 	if (opts)
 		b->load_base = opts->load_base;
-	b->xen_minor = opts && opts->xen_minor ? opts->xen_minor : 22;
-	if (b->xen_minor < 17 || b->xen_minor > 22) {
-		unsigned m = b->xen_minor;
-
-		dtg_free(ctx, b->xen_bootargs);
-		dtg_free(ctx, b);
-		return dtg_error(ctx, DTG_EUNSUPPORTED,
-				 "dom0less: Xen 4.%u: releases 4.17 to 4.22 are "
-				 "known", m);
-	}
+	b->xen_release = opts && opts->xen_release ? opts->xen_release :
+		DTG_XEN_RELEASE_LAST;
 	*out = b;
 	return 0;
 }
@@ -73,6 +72,8 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 {
 	struct dtg_domain_info info;
 	struct dtg_dom0less_gstate *gs;
+	const char *pname = NULL;
+	char dflt[300];
 	int r;
 
 	if (b->finalized)
@@ -109,6 +110,16 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 			return dtg_error(b->ctx, DTG_EDUPLICATE,
 					 "dom0less: two guests are named '%s'",
 					 info.name);
+	/* the partial DT is untrusted: checked (lib/blob-check.c) and
+	 * refused before anything is allocated */
+	if (guest->partial_dtb) {
+		snprintf(dflt, sizeof(dflt), "guest '%s' device_tree", info.name);
+		pname = guest->partial_dtb_name ? guest->partial_dtb_name : dflt;
+		r = dtg_blob_check(b->ctx, guest->partial_dtb,
+				   guest->partial_dtb_size, pname);
+		if (r)
+			return r;
+	}
 	r = dtg_grow(b->ctx, (void **)&b->guest, &b->capguest, b->nguest + 1,
 		     sizeof(*b->guest));
 	if (r)
@@ -116,34 +127,21 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
 	gs = &b->guest[b->nguest];
 	memset(gs, 0, sizeof(*gs));
 	gs->g = *guest;
+	/* the caller's pointers need not outlive this call: keep none */
 	gs->g.partial_dtb = NULL;
+	gs->g.partial_dtb_name = NULL;
 	gs->name = dtg_strdup(b->ctx, info.name);
-	if (!gs->name)
-		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
-	/* the caller's partial DT need not outlive this call: copy it */
-	if (guest->partial_dtb) {
-		char dflt[300];
-
-		snprintf(dflt, sizeof(dflt), "guest '%s' device_tree", gs->name);
-		gs->g.partial_dtb_name = NULL;
-		gs->partial_name = dtg_strdup(b->ctx, guest->partial_dtb_name ?
-					      guest->partial_dtb_name : dflt);
+	if (pname) {
+		gs->partial_name = dtg_strdup(b->ctx, pname);
 		gs->partial = dtg_alloc(b->ctx, guest->partial_dtb_size);
-		if (!gs->partial || !gs->partial_name) {
-			dtg_free(b->ctx, gs->partial);
-			dtg_free(b->ctx, gs->partial_name);
-			dtg_free(b->ctx, gs->name);
-			return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
-		}
-		/* untrusted: checked now (lib/blob-check.c), refused at once */
-		r = dtg_blob_check(b->ctx, guest->partial_dtb,
-				   guest->partial_dtb_size, gs->partial_name);
-		if (r) {
-			dtg_free(b->ctx, gs->partial);
-			dtg_free(b->ctx, gs->partial_name);
-			dtg_free(b->ctx, gs->name);
-			return r;
-		}
+	}
+	if (!gs->name || (pname && (!gs->partial_name || !gs->partial))) {
+		dtg_free(b->ctx, gs->partial);
+		dtg_free(b->ctx, gs->partial_name);
+		dtg_free(b->ctx, gs->name);
+		return dtg_error(b->ctx, DTG_ENOMEM, "out of memory");
+	}
+	if (pname) {
 		memcpy(gs->partial, guest->partial_dtb, guest->partial_dtb_size);
 		gs->partial_size = guest->partial_dtb_size;
 		gs->user_partial = true;
@@ -261,9 +259,20 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 
 	if (b->finalized)
 		return 0;
+	/*
+	 * A failed finalize leaves half-made decisions behind (event channel
+	 * ends made here, shared memory in b->reserved, final_bootargs,
+	 * generated partial DTs): running again on them would misread them.
+	 */
+	if (b->failed)
+		return dtg_error(b->ctx, DTG_ESTATE,
+				 "dom0less: an earlier dtg_dom0less_finalize "
+				 "failed; free the builder and start again");
 	if (!b->nguest)
 		return dtg_error(b->ctx, DTG_EINVAL, "dom0less: no guest");
-	r = check_device_claims(b);
+	r = dtg_dom0less_check_chosen(b);
+	if (!r)
+		r = check_device_claims(b);
 	if (!r)
 		r = check_copro_claims(b);
 	if (!r)
@@ -281,8 +290,10 @@ int dtg_dom0less_finalize(dtg_dom0less *b)
 		r = dtg_dom0less_place_modules(b);
 	if (!r)
 		r = dtg_dom0less_edit_host(b);
-	if (r)
+	if (r) {
+		b->failed = true;
 		return r;
+	}
 	b->finalized = true;
 	return 0;
 }

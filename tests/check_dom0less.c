@@ -513,6 +513,90 @@ START_TEST(test_user_partial)
 END_TEST
 
 /*
+ * A guest's own partial DT is untrusted input: refused before the builder
+ * allocates anything for the guest, and every allocation failure on the
+ * way frees what add_guest took (one free path; counted by the ctx's
+ * allocator hooks, so a leak shows without ASan too).
+ */
+struct counting { size_t allocs, frees, fail_at; };
+
+static void *c_alloc(void *o, size_t n)
+{
+	struct counting *c = o;
+
+	if (c->fail_at && c->allocs + 1 == c->fail_at)
+		return NULL;
+	c->allocs++;
+	return malloc(n);
+}
+
+static void *c_realloc(void *o, void *p, size_t n)
+{
+	struct counting *c = o;
+
+	if (!p && c->fail_at && c->allocs + 1 == c->fail_at)
+		return NULL;
+	if (!p)
+		c->allocs++;
+	return realloc(p, n);
+}
+
+static void c_free(void *o, void *p)
+{
+	if (p)
+		((struct counting *)o)->frees++;
+	free(p);
+}
+
+START_TEST(test_user_partial_alloc)
+{
+	struct counting c = { 0 };
+	struct dtg_alloc_ops ops = { c_alloc, c_realloc, c_free, &c };
+	char junk[64] = "not a device tree";
+	dtg_ctx *ctx;
+	dtg_host *host;
+	dtg_domain *d;
+	dtg_dom0less *b;
+	size_t size, before;
+	void *blob = tu_dts_to_dtb("/dts-v1/; / { passthrough { }; };", &size);
+	struct dtg_dom0less_guest g = { .kernel_size = MIB, .ramdisk_size = MIB };
+	int r = -1;
+
+	ck_assert_int_eq(dtg_ctx_new(&ctx, &ops), 0);
+	host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	d = make_guest(ctx, host, "mine", 64, NULL);
+	g.domain = d;
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+
+	g.partial_dtb = junk;
+	g.partial_dtb_size = sizeof(junk);
+	g.partial_dtb_name = "mine.dtb";
+	before = c.allocs;
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EBADDTB);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "mine.dtb: header: magic"));
+	ck_assert_uint_eq(c.allocs, before);
+
+	/* each allocation of add_guest failing in turn, then none */
+	g.partial_dtb = blob;
+	g.partial_dtb_size = size;
+	for (size_t k = 1; r < 0; k++) {
+		ck_assert_uint_lt(k, 10);
+		c.fail_at = c.allocs + k;
+		r = dtg_dom0less_add_guest(b, &g);
+		c.fail_at = 0;
+		ck_assert(r == 0 || r == -DTG_ENOMEM);
+	}
+	ck_assert_int_eq(dtg_dom0less_add_guest(b, &g), -DTG_EDUPLICATE);
+	dtg_dom0less_free(b);
+	dtg_domain_free(d);
+	dtg_host_free(host);
+	dtg_ctx_free(ctx);
+	free(blob);
+	ck_assert_uint_eq(c.allocs, c.frees);
+}
+END_TEST
+
+/*
  * Two DRA7 guests share the DSP (several MMIO ranges, auto remapping): the
  * host DT marks it xen,shared-coprocessor and each guest's partial DT
  * carries its instance for Xen.
@@ -676,6 +760,7 @@ static Suite *dom0less_suite(void)
 	tcase_add_test(tc, test_zcu102_placement_two_banks);
 	tcase_add_test(tc, test_bad_descriptions);
 	tcase_add_test(tc, test_user_partial);
+	tcase_add_test(tc, test_user_partial_alloc);
 	tcase_add_test(tc, test_dra7_shared_dsp);
 	tcase_add_test(tc, test_static_mem);
 	suite_add_tcase(s, tc);

@@ -190,6 +190,101 @@ START_TEST(test_hybrid_dom0)
 }
 END_TEST
 
+/*
+ * dom0's shared memory and event channels before dtg_dom0less_set_dom0:
+ * refused, as the system has no dom0 to write them for (its shm node
+ * would be dropped; a guest's xen,evtchn would name a dom0 end that does
+ * not exist, on which Xen's alloc_static_evtchn panics).
+ */
+START_TEST(test_dom0_items_need_dom0)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	dtg_domain *g = guest(ctx, host, "pv", 64, NULL);
+	struct dtg_dom0less_shm shm = { .id = "ring", .has_host = true,
+		.host = 0x7e000000, .guest = 0x7e000000, .size = 0x200000 };
+	struct dtg_dom0less_evtchn ev = { 11, "pv", 10 };
+	static const char cfgtext[] =
+		"static_evtchn = [ \"port=11,peer=pv,peer_port=10\" ]\n";
+	dtg_config *cfg;
+	dtg_dom0less *b;
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	add(b, g);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, DTG_DOM0LESS_DOM0, &shm),
+			 -DTG_ESTATE);
+	ck_assert_str_eq(dtg_last_error(ctx), "dom0less: dom0: not set "
+			 "(call dtg_dom0less_set_dom0 first)");
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, DTG_DOM0LESS_DOM0, &ev),
+			 -DTG_ESTATE);
+	ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "dom0: not set"));
+	ck_assert_int_eq(dtg_config_parse(ctx, cfgtext, strlen(cfgtext),
+					  "dom0.cfg", &cfg), 0);
+	ck_assert_int_eq(dtg_dom0less_apply_config(b, DTG_DOM0LESS_DOM0, cfg),
+			 -DTG_ESTATE);
+	dtg_config_free(cfg);
+	/* given a dom0, both are taken */
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, DTG_DOM0LESS_DOM0, &shm), 0);
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, DTG_DOM0LESS_DOM0, &ev), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, 0, DTG_ENHANCED_NO_XENSTORE), 0);
+	const void *dtb = final_dtb(ctx, b);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/dom0-shared-mem-0"), 0);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/dom0-evtchn-11"), 0);
+	ck_assert_int_ge(fdt_path_offset(dtb, "/chosen/pv/evtchn-10"), 0);
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * xen,xen-bootargs is the caller's command line whole, however long
+ * (boot_fdt_cmdline hands it to Xen's cmdline_parse), plus the system's
+ * options; without one, the console from /chosen stdout-path.
+ */
+START_TEST(test_bootargs_kept_whole)
+{
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
+	dtg_domain *g = guest(ctx, host, "one", 64, NULL);
+	struct dtg_dom0less_opts opts = { 0 };
+	char args[1200], want[1300];
+	const char *got;
+	dtg_dom0less *b;
+	const void *dtb;
+	size_t n = 0;
+
+	n += (size_t)snprintf(args, sizeof(args), "console=dtuart");
+	while (n < 1000)
+		n += (size_t)snprintf(args + n, sizeof(args) - n, " loglvl=all");
+	opts.xen_bootargs = args;
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	add(b, g);
+	dtb = final_dtb(ctx, b);
+	snprintf(want, sizeof(want), "%s dom0_mem=512M dom0_max_vcpus=1", args);
+	got = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+			  "xen,xen-bootargs", NULL);
+	ck_assert_uint_gt(strlen(got), 1000);
+	ck_assert_str_eq(got, want);
+	dtg_dom0less_free(b);
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	add(b, g);
+	dtb = final_dtb(ctx, b);
+	/* virt's stdout-path is "/pl011@9000000" */
+	ck_assert_str_eq(fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+				     "xen,xen-bootargs", NULL),
+			 "console=dtuart dtuart=/pl011@9000000");
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
 /* A host DT that carries a dom0 boot module already would give Xen two
  * dom0 kernels (process_multiboot_node takes both): refused. */
 START_TEST(test_host_with_module)
@@ -216,6 +311,51 @@ START_TEST(test_host_with_module)
 END_TEST
 
 /*
+ * A guest's or a cpupool's node would replace one the host's /chosen has
+ * (Xen would read the host's node as the domain or pool): refused first,
+ * before any other check, naming the node.
+ */
+START_TEST(test_chosen_names)
+{
+	static const char dts[] =
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" cpus { #address-cells = <1>; #size-cells = <0>;"
+		"  cpu@0 { device_type = \"cpu\"; reg = <0>; }; };"
+		" memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
+		" chosen { g { }; p { }; }; };";
+	static const char *const cpu0[] = { "cpu@0" };
+	struct dtg_dom0less_cpupool pool = { "p", cpu0, 1, NULL };
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host_dts(ctx, dts);
+	dtg_domain *g = guest(ctx, host, "g", 64, NULL);
+	dtg_domain *h = guest(ctx, host, "h", 64, NULL);
+	dtg_dom0less *b;
+
+	/* xen_enhanced "enabled" without a dom0 would be refused too */
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, add(b, g), DTG_ENHANCED_ENABLED), 0);
+	expect_fail(ctx, b, -DTG_EDUPLICATE, "/chosen/g: the host DT already has a node of that name");
+	dtg_dom0less_free(b);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &pool), 0);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, add(b, h), DTG_ENHANCED_ENABLED), 0);
+	expect_fail(ctx, b, -DTG_EDUPLICATE, "/chosen/p: the host DT already has a node of that name");
+	dtg_dom0less_free(b);
+	/* without the clashes the system is built */
+	pool.name = "q";
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &pool), 0);
+	ck_assert_int_eq(dtg_dom0less_set_cpupool(b, add(b, h), "q"), 0);
+	final_dtb(ctx, b);
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_domain_free(h);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
  * xen,enhanced as construct_domU reads it (4.17 domain_build.c, 4.22
  * dom0less-build.c): a string; "enabled" (and 4.22's "legacy") need
  * xenstore, so Xen panics without a dom0 ("Xenstore support requires dom0
@@ -226,7 +366,7 @@ START_TEST(test_enhanced)
 	dtg_ctx *ctx = tu_ctx_new();
 	dtg_host *host = tu_load_host(ctx, "virt-el2-gicv3.dtb");
 	dtg_domain *g = guest(ctx, host, "pv", 64, NULL);
-	struct dtg_dom0less_opts o17 = { .xen_minor = 17 };
+	struct dtg_dom0less_opts o17 = { .xen_release = DTG_XEN_RELEASE(4, 17) };
 	dtg_dom0less *b;
 	const void *dtb;
 	size_t i;
@@ -259,7 +399,31 @@ START_TEST(test_enhanced)
 	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
 	i = add(b, g);
 	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, i, DTG_ENHANCED_LEGACY), 0);
-	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "\"legacy\" is Xen 4.22's");
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "\"legacy\" is Xen 4.22's (4.17 ignores");
+	dtg_dom0less_free(b);
+
+	/*
+	 * The release is DTG_XEN_RELEASE() as dtg_domain_set_xen_release
+	 * takes it: another release, or a bare minor number, is refused.
+	 */
+	static const unsigned unknown[] = { DTG_XEN_RELEASE(4, 16),
+		DTG_XEN_RELEASE(4, 23), 17, DTG_XEN_RELEASE(5, 0) };
+	for (size_t k = 0; k < sizeof(unknown) / sizeof(unknown[0]); k++) {
+		struct dtg_dom0less_opts bad = { .xen_release = unknown[k] };
+
+		b = (dtg_dom0less *)&bad;
+		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &bad, &b),
+				 -DTG_EUNSUPPORTED);
+		ck_assert_ptr_null(b);
+		ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "is not supported"));
+	}
+	/* a release between the two ends: 4.19 has no "legacy" either */
+	o17.xen_release = DTG_XEN_RELEASE(4, 19);
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o17, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_set_dom0(b, &dom0_linux), 0);
+	i = add(b, g);
+	ck_assert_int_eq(dtg_dom0less_set_enhanced(b, i, DTG_ENHANCED_LEGACY), 0);
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "(4.19 ignores it");
 	dtg_dom0less_free(b);
 	dtg_domain_free(g);
 	dtg_host_free(host);
@@ -406,7 +570,8 @@ START_TEST(test_shared_mem)
 		  { 0 }, 17, -DTG_EUNSUPPORTED, "Xen 4.17 needs the host address" },
 	};
 	for (size_t t = 0; t < sizeof(bad) / sizeof(bad[0]); t++) {
-		struct dtg_dom0less_opts o = { .xen_minor = bad[t].minor };
+		struct dtg_dom0less_opts o = {
+			.xen_release = DTG_XEN_RELEASE(4, bad[t].minor) };
 
 		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o, &b), 0);
 		ia = add(b, a);
@@ -571,6 +736,33 @@ START_TEST(test_static_evtchn)
 		expect_fail(ctx, b, bad[t].code, bad[t].text);
 		dtg_dom0less_free(b);
 	}
+	/*
+	 * A finalize that fails after the event channel ends were paired
+	 * (an end made here, peer_name NULL) then is called again: refused
+	 * with -DTG_ESTATE, not run on the half-made state (ASan build).
+	 */
+	struct dtg_dom0less_opts o17 = { .xen_release = DTG_XEN_RELEASE(4, 17) };
+	struct dtg_dom0less_shm nohost = { .id = "ring", .guest = 0x3a000000,
+					   .size = 0x1000 };
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &o17, &b), 0);
+	ia = add(b, a);
+	ic = add(b, c);
+	dtg_dom0less_set_enhanced(b, ia, DTG_ENHANCED_NO_XENSTORE);
+	dtg_dom0less_set_enhanced(b, ic, DTG_ENHANCED_NO_XENSTORE);
+	e = (struct dtg_dom0less_evtchn){ 10, "c", 20 };
+	ck_assert_int_eq(dtg_dom0less_add_evtchn(b, ia, &e), 0);
+	ck_assert_int_eq(dtg_dom0less_add_shm(b, ia, &nohost), 0);
+	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "Xen 4.17 needs the host address");
+	expect_fail(ctx, b, -DTG_ESTATE, "an earlier dtg_dom0less_finalize failed");
+	ck_assert_int_eq(dtg_dom0less_module_count(b), 0);
+	dtg_dom0less_free(b);
+	/* before anything is decided, a finalize may be tried again */
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	expect_fail(ctx, b, -DTG_EINVAL, "no guest");
+	add(b, c);
+	final_dtb(ctx, b);
+	dtg_dom0less_free(b);
+
 	/* booting.txt: the domU needs xen,enhanced for its event channels */
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
 	ia = add(b, a);
@@ -722,6 +914,45 @@ START_TEST(test_cpupool_cpu_phandle)
 END_TEST
 
 /*
+ * A CPU node's status does not keep Xen from bringing the CPU up: Xen's
+ * dt_smp_init_cpus (arch/arm/smpboot.c, 4.17 and 4.22) takes every /cpus
+ * child with device_type "cpu" and a reg, and never reads status; so
+ * btcpupools_dtb_parse finds the CPU online and the pool is built.
+ */
+START_TEST(test_cpupool_cpu_status)
+{
+	static const char dts[] =
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" cpus { #address-cells = <1>; #size-cells = <0>;"
+		"  cpu@0 { device_type = \"cpu\"; reg = <0>; };"
+		"  cpu@1 { device_type = \"cpu\"; reg = <1>; status = \"disabled\"; }; };"
+		" memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
+		" chosen { }; };";
+	static const char *const one[] = { "cpu@1" };
+	struct dtg_dom0less_cpupool p = { "pool1", one, 1, "null" };
+	dtg_ctx *ctx = tu_ctx_new();
+	dtg_host *host = tu_load_host_dts(ctx, dts);
+	dtg_domain *g = guest(ctx, host, "g", 64, NULL);
+	dtg_dom0less *b;
+	const void *dtb;
+
+	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
+	ck_assert_int_eq(dtg_dom0less_add_cpupool(b, &p), 0);
+	ck_assert_int_eq(dtg_dom0less_set_cpupool(b, add(b, g), "pool1"), 0);
+	dtb = final_dtb(ctx, b);
+	const fdt32_t *cc = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen/pool1"),
+					"cpupool-cpus", NULL);
+	ck_assert_ptr_nonnull(cc);
+	ck_assert_int_eq(fdt_node_offset_by_phandle(dtb, fdt32_to_cpu(*cc)),
+			 fdt_path_offset(dtb, "/cpus/cpu@1"));
+	dtg_dom0less_free(b);
+	dtg_domain_free(g);
+	dtg_host_free(host);
+	tu_ctx_free(ctx);
+}
+END_TEST
+
+/*
  * LLC colors (Xen 4.22): dom0less-bindings.c panics on "llc-colors" when
  * llc-coloring is off ("'llc-colors' found, but LLC coloring is
  * disabled") and, when it is on, on any domain with xen,static-mem ("LLC
@@ -776,6 +1007,42 @@ START_TEST(test_llc_colors)
 	expect_fail(ctx, b, -DTG_EINVAL, "llc-coloring is off but guest 'col'");
 	dtg_dom0less_free(b);
 
+	/*
+	 * As cmdline_parse (common/kernel.c) sets a boolean_param: the value
+	 * through parse_bool, "no-" inverting it, the last one winning; a
+	 * value parse_bool does not know leaves it unset (refused here).
+	 */
+	static const struct { const char *args; bool on; const char *err; } words[] = {
+		{ "console=dtuart llc-coloring=off llc-coloring=yes", true, NULL },
+		{ "console=dtuart no-llc-coloring=off", true, NULL },
+		{ "console=dtuart llc-coloring=enable", true, NULL },
+		{ "console=dtuart llc-coloring=", true, NULL },
+		{ "console=dtuart llc-coloring=true no-llc-coloring", false, NULL },
+		{ "console=dtuart llc-coloring=disable", false, NULL },
+		{ "console=dtuart llc-coloring=false", false, NULL },
+		{ "console=dtuart llc-coloring=no", false, NULL },
+		{ "console=dtuart llc-coloring=0", false, NULL },
+		{ "console=dtuart llc-coloring=maybe", false,
+		  "xen,xen-bootargs: llc-coloring=maybe: not a boolean" },
+		{ "console=dtuart no-llc-coloring=ON", false,
+		  "no-llc-coloring=ON: not a boolean" },
+	};
+	for (size_t t = 0; t < sizeof(words) / sizeof(words[0]); t++) {
+		opts.xen_bootargs = words[t].args;
+		ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
+		add(b, col);
+		if (words[t].on) {
+			dtb = final_dtb(ctx, b);
+			ck_assert_str_eq(fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+						     "xen,xen-bootargs", NULL),
+					 words[t].args);
+		} else {
+			expect_fail(ctx, b, -DTG_EINVAL, words[t].err ? words[t].err :
+				    "llc-coloring is off but guest 'col'");
+		}
+		dtg_dom0less_free(b);
+	}
+
 	/* static memory in another guest of a colored system */
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, NULL, &b), 0);
 	add(b, col);
@@ -784,7 +1051,7 @@ START_TEST(test_llc_colors)
 		    "guest 'st': static_mem: Xen refuses static memory when LLC coloring is on");
 	dtg_dom0less_free(b);
 
-	opts = (struct dtg_dom0less_opts){ .xen_minor = 17 };
+	opts = (struct dtg_dom0less_opts){ .xen_release = DTG_XEN_RELEASE(4, 17) };
 	ck_assert_int_eq(dtg_dom0less_new(ctx, host, &opts, &b), 0);
 	add(b, col);
 	expect_fail(ctx, b, -DTG_EUNSUPPORTED, "Xen 4.17 has no LLC coloring");
@@ -862,13 +1129,17 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("system");
 
 	tcase_add_test(tc, test_hybrid_dom0);
+	tcase_add_test(tc, test_dom0_items_need_dom0);
+	tcase_add_test(tc, test_bootargs_kept_whole);
 	tcase_add_test(tc, test_host_with_module);
+	tcase_add_test(tc, test_chosen_names);
 	tcase_add_test(tc, test_enhanced);
 	tcase_add_test(tc, test_shared_mem);
 	tcase_add_test(tc, test_shared_mem_reserved);
 	tcase_add_test(tc, test_static_evtchn);
 	tcase_add_test(tc, test_cpupools_juno);
 	tcase_add_test(tc, test_cpupool_cpu_phandle);
+	tcase_add_test(tc, test_cpupool_cpu_status);
 	tcase_add_test(tc, test_llc_colors);
 	tcase_add_test(tc, test_config_keys);
 	suite_add_tcase(s, tc);

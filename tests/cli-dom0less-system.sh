@@ -78,7 +78,15 @@ expect_fail "Xen 4.17 needs the host address" noshm.cfg --dom0 dom0-noshm.cfg \
 expect_fail "no cpupool 'rt'" rtc.cfg --dom0 dom0.cfg
 expect_fail "cpupool 'rt': the CPU is in cpupool 'a' already" rtc.cfg --dom0 dom0.cfg \
 	--cpupools "a=cpu@0 rt=cpu@0"
-expect_fail "--xen-version: '4.9'" rtc.cfg --xen-version 4.9
+expect_fail "--xen-version: unsupported Xen version '4.9'" rtc.cfg --xen-version 4.9
+# a point release is its release (dtg_xen_release_parse)
+"$dtgen" dom0less "$data/virt-el2-gicv3.dtb" rtc.cfg --dom0 dom0.cfg \
+	--cpupools "rt=cpu@0" --xen-version 4.17.2 -o out4172 2>/dev/null || fail "4.17.2"
+# the guests' domains follow --xen-version too: 4.17's xl has no virtio key
+sed '/dt_passthrough/d' rtc.cfg > virtio.cfg
+printf 'virtio = [ "backend=0,type=virtio,device22,transport=mmio" ]\n' >> virtio.cfg
+expect_fail "virtio: virtio,device22: Xen 4.17's xl has no virtio key" virtio.cfg \
+	--dom0 dom0.cfg --cpupools "rt=cpu@0" --xen-version 4.17
 printf 'static_evtchn = [ "port=10,peer=dom0" ]\n' >> noshm.cfg
 expect_fail "noshm.cfg:[0-9]*: static_evtchn: \"port=10,peer=dom0\": peer_port= missing" \
 	noshm.cfg --dom0 dom0-noshm.cfg --cpupools "rt=cpu@0"

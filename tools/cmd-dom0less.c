@@ -27,6 +27,8 @@ static const char usage[] =
 	"[--xen-bootargs ARGS] [--load-base ADDR] [--xen XEN_IMAGE]\n"
 	"       [--dom0 DOM0.cfg] [--cpupools 'NAME=CPU,...[:SCHED] ...'] "
 	"[--xen-version 4.17..4.22]\n"
+	"--xen is the Xen image boot.cmd loads; --xen-version the release the "
+	"system\nand its guests are for (default 4.22).\n"
 	"DOM0.cfg (xl.cfg syntax): kernel, ramdisk, cmdline (or extra), memory "
 	"(MiB), vcpus,\nshared_mem, static_evtchn.  A guest .cfg may also set "
 	"xen_enhanced, cpupool,\nshared_mem, static_evtchn, static_mem, "
@@ -395,6 +397,7 @@ int cmd_dom0less(int argc, char **argv)
 	const char *opts_bootargs = NULL, *pos[MAX_GUESTS + 1], *load_base = NULL;
 	const char *dom0_cfg = NULL, *cpupools = NULL, *xen_version = NULL;
 	const char **cfgs = pos + 1;   /* the guests' xl.cfg files */
+	unsigned release;
 	size_t ncfg;
 	struct job j = { 0 };
 	int status = CLI_FAIL;
@@ -432,18 +435,10 @@ int cmd_dom0less(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if (xen_version) {
-		unsigned minor;
-		char end;
-
-		if (sscanf(xen_version, "4.%u%c", &minor, &end) != 1 ||
-		    minor < 17 || minor > 22) {
-			fprintf(stderr, "dtgen: --xen-version: '%s': expected "
-				"4.17 to 4.22\n", xen_version);
-			return CLI_USAGE;
-		}
-		d0l_opts.xen_minor = minor;
-	}
+	/* the builder and every guest's domain follow one release */
+	if (cli_parse_xen_release("--xen-version", xen_version, &release))
+		return CLI_USAGE;
+	d0l_opts.xen_release = release;
 	j.ctx = cli_ctx_new();
 	if (!j.ctx)
 		return CLI_FAIL;
@@ -466,7 +461,8 @@ int cmd_dom0less(int argc, char **argv)
 		const char *dt;
 		char dt_name[1024] = "";  /* outlives cfg, for messages */
 
-		j.dom[i] = cli_load_domain_cfg(j.ctx, j.host, cfgs[i], &cfg);
+		j.dom[i] = cli_load_domain_release(j.ctx, j.host, cfgs[i],
+						   release, &cfg);
 		if (!j.dom[i])
 			goto out;
 		j.ndom++;

@@ -185,8 +185,9 @@ def test_dom0less_two_guests_one_device_raises():
 def test_dom0less_hybrid_system():
     # read back as Xen's alloc_static_evtchn and btcpupools_dtb_parse do
     h = host("virt-el2-gicv3.dtb")
-    g = h.domain_from_config('name = "rt"\nmemory = 64\nkernel = "/boot/Image"\n')
-    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart", xen_minor=17)
+    g = h.domain_from_config('name = "rt"\nmemory = 64\nkernel = "/boot/Image"\n',
+                             xen_release="4.17")
+    sys = xendtgen.Dom0less(h, xen_bootargs="console=dtuart", xen_release="4.17")
     sys.set_dom0("/boot/Image", 30 << 20, cmdline="console=hvc0",
                  memory_mib=512, vcpus=1)
     i = sys.add_guest(g, kernel_size=30 << 20)
@@ -207,6 +208,28 @@ def test_dom0less_hybrid_system():
     assert dts.count('compatible = "xen,evtchn-v1";') == 2
 
 
+def test_dom0less_xen_release():
+    # one release for the builder and the domains (DTG_XEN_RELEASE());
+    # "legacy" xen,enhanced is 4.22's (4.17's construct_domU ignores it)
+    h = host("virt-el2-gicv3.dtb")
+    cfg = 'name = "pv"\nmemory = 64\nkernel = "/boot/Image"\n'
+    for bad in ("4.9", "4.23", "17"):
+        with pytest.raises(xendtgen.DtgenError) as e:
+            xendtgen.Dom0less(h, xen_release=bad)
+        assert "'%s'" % bad in str(e.value)
+    with pytest.raises(xendtgen.DtgenError) as e:
+        xendtgen.Dom0less(h, xen_release=0x0410)   # 4.16, encoded
+    assert "Xen 4.16 is not supported" in str(e.value)
+    sys = xendtgen.Dom0less(h, xen_release="4.17.2")
+    sys.set_dom0("/boot/Image", 30 << 20)
+    i = sys.add_guest(h.domain_from_config(cfg, xen_release="4.17.2"),
+                      kernel_size=1 << 20)
+    sys.set_enhanced(i, "legacy")
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.finalize()
+    assert "(4.17 ignores it" in str(e.value)
+
+
 def test_dom0less_enhanced_without_dom0_raises():
     h = host("virt-el2-gicv3.dtb")
     g = h.domain_from_config('name = "pv"\nmemory = 64\nkernel = "/boot/Image"\n')
@@ -215,6 +238,23 @@ def test_dom0less_enhanced_without_dom0_raises():
     with pytest.raises(xendtgen.DtgenError) as e:
         sys.finalize()
     assert "needs xenstore" in str(e.value)
+
+
+def test_dom0less_own_partial_named_in_errors():
+    # dtg_dom0less_add_guest checks the guest's own partial DT at once
+    # (lib/blob-check.c) and names it by struct dtg_dom0less_guest's
+    # partial_dtb_name: the ctypes struct must carry that field
+    h = host("virt-el2-gicv3.dtb")
+    g = h.domain_from_config('name = "own"\nmemory = 64\nkernel = "/boot/Image"\n')
+    sys = xendtgen.Dom0less(h)
+    junk = b"not a device tree".ljust(64, b"\0")
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.add_guest(g, kernel_size=1 << 20, partial_dtb=junk,
+                      partial_name="own-partial.dtb")
+    assert "own-partial.dtb: header: magic" in str(e.value)
+    with pytest.raises(xendtgen.DtgenError) as e:
+        sys.add_guest(g, kernel_size=1 << 20, partial_dtb=junk)
+    assert "guest 'own' device_tree: header: magic" in str(e.value)
 
 
 JUNO_VSMMU = """name = "juno"

@@ -69,6 +69,9 @@ _set_name = _fn("dtg_domain_set_name", _c.c_int, _vp, _c.c_char_p)
 _set_memory = _fn("dtg_domain_set_memory_mib", _c.c_int, _vp, _c.c_uint64)
 _set_vcpus = _fn("dtg_domain_set_vcpus", _c.c_int, _vp, _c.c_uint)
 _set_vpl011 = _fn("dtg_domain_set_vpl011", _c.c_int, _vp, _c.c_bool)
+_set_release = _fn("dtg_domain_set_xen_release", _c.c_int, _vp, _c.c_uint)
+_release_parse = _fn("dtg_xen_release_parse", _c.c_int, _c.c_char_p,
+                     _c.POINTER(_c.c_uint))
 _add_pt = _fn("dtg_domain_add_passthrough", _c.c_int, _vp, _c.c_char_p)
 _pt_iommu = _fn("dtg_pt_set_iommu", _c.c_int, _vp, _c.c_int, _c.c_int)
 _pt_place = _fn("dtg_pt_set_placement", _c.c_int, _vp, _c.c_int, _c.c_int,
@@ -105,7 +108,7 @@ _partial_complete = _fn("dtg_partial_complete", _c.c_int, _vp, _vp, _c.c_char_p,
 
 class _D0lOpts(_c.Structure):
     _fields_ = [("xen_bootargs", _c.c_char_p), ("load_base", _c.c_uint64),
-                ("xen_minor", _c.c_uint)]
+                ("xen_release", _c.c_uint)]
 
 
 class _D0lDom0(_c.Structure):
@@ -134,7 +137,7 @@ class _D0lPool(_c.Structure):
 class _D0lGuest(_c.Structure):
     _fields_ = [("domain", _vp), ("kernel_size", _c.c_uint64),
                 ("ramdisk_size", _c.c_uint64), ("partial_dtb", _vp),
-                ("partial_dtb_size", _sz)]
+                ("partial_dtb_size", _sz), ("partial_dtb_name", _c.c_char_p)]
 
 
 class _D0lModule(_c.Structure):
@@ -224,6 +227,20 @@ def _b(s):
     return s.encode() if isinstance(s, str) else s
 
 
+def _release(v):
+    """A Xen release: "4.17" (point releases too) or DTG_XEN_RELEASE();
+    None or 0: not chosen."""
+    if not v:
+        return 0
+    if isinstance(v, int):
+        return v
+    out = _c.c_uint()
+    r = _release_parse(_b(v), _c.byref(out))
+    if r < 0:
+        raise DtgenError(r, "unsupported Xen version '%s' (4.17 to 4.22)" % v)
+    return out.value
+
+
 class Host:
     """A host platform loaded from its DTB (immutable)."""
 
@@ -263,14 +280,18 @@ class Host:
             d._call(_set_vpl011, bool(vpl011))
         return d
 
-    def domain_from_config(self, text, name="guest.cfg", finalize=True):
-        """A Domain described by xl.cfg text, finalized by default."""
+    def domain_from_config(self, text, name="guest.cfg", finalize=True,
+                           xen_release=None):
+        """A Domain described by xl.cfg text, finalized by default;
+        xen_release ("4.17" ...) is the release its outputs follow."""
         cfg = _vp()
         data = _b(text)
+        release = _release(xen_release)
         self._ctx.check(_config_parse(self._ctx.ptr, data, len(data), _b(name),
                                       _c.byref(cfg)))
         try:
             d = Domain(self)
+            d._call(_set_release, release)
             d._call(_apply_config, cfg)
         finally:
             _config_free(cfg)
@@ -416,22 +437,29 @@ class Dom0less:
     DOM0 = _sz(-1).value           # the "guest" index of dom0
     _ENHANCED = (None, "enabled", "no-xenstore", "disabled", "legacy")
 
-    def __init__(self, host, xen_bootargs=None, load_base=0, xen_minor=0):
+    def __init__(self, host, xen_bootargs=None, load_base=0, xen_release=None):
+        """xen_release: "4.17" .. "4.22" (None: 4.22); give the guests'
+        domains the same one (Host.domain_from_config(xen_release=))."""
         self.host = host
         self._ctx = host._ctx
         self._guests = []          # keep the domains alive
         self.ptr = _vp()
         opts = _D0lOpts(_b(xen_bootargs) if xen_bootargs else None, load_base,
-                        xen_minor)
+                        _release(xen_release))
         self._ctx.check(_d0l_new(self._ctx.ptr, host.ptr, _c.byref(opts),
                                  _c.byref(self.ptr)))
 
-    def add_guest(self, domain, kernel_size, ramdisk_size=0, partial_dtb=None):
-        """Add a finalized Domain (with kernel set); returns its index."""
+    def add_guest(self, domain, kernel_size, ramdisk_size=0, partial_dtb=None,
+                  partial_name=None):
+        """Add a finalized Domain (with kernel set); returns its index.
+
+        partial_dtb is the guest's own partial DT (bytes), partial_name its
+        file name for messages."""
         buf = _c.create_string_buffer(partial_dtb) if partial_dtb else None
         g = _D0lGuest(domain.ptr, kernel_size, ramdisk_size,
                       _c.cast(buf, _vp) if buf else None,
-                      len(partial_dtb) if partial_dtb else 0)
+                      len(partial_dtb) if partial_dtb else 0,
+                      _b(partial_name) if partial_name else None)
         i = self._ctx.check(_d0l_add(self.ptr, _c.byref(g)))
         self._guests.append(domain)
         return i

@@ -24,6 +24,7 @@
 
 #include <xendtgen/config.h>
 #include <xendtgen/domain.h>
+#include <xendtgen/domctl.h>      /* DTG_XEN_RELEASE() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,12 +47,14 @@ struct dtg_dom0less_opts {
 	const char *xen_bootargs;  /* NULL: console from /chosen stdout-path */
 	uint64_t load_base;        /* 0: first RAM bank + DEFAULT_OFFSET */
 	/*
-	 * The Xen release the system is for, as its minor number (17 for
-	 * 4.17 ... 22 for 4.22); 0 means 22.  What a release lacks is
-	 * refused: shared memory without a host address, "legacy"
-	 * xen,enhanced and LLC colors before 4.22 ... (see below).
+	 * The Xen release the system is for, DTG_XEN_RELEASE(4, 17) ..
+	 * DTG_XEN_RELEASE(4, 22) as for dtg_domain_set_xen_release (give
+	 * the guests' domains the same one); 0: DTG_XEN_RELEASE_LAST.  What
+	 * a release lacks is refused: shared memory without a host address,
+	 * "legacy" xen,enhanced and LLC colors before 4.22 ... (see below).
+	 * -DTG_EUNSUPPORTED from dtg_dom0less_new for another release.
 	 */
-	unsigned xen_minor;
+	unsigned xen_release;
 };
 
 /*
@@ -94,7 +97,11 @@ struct dtg_dom0less_dom0 {
 	unsigned vcpus;            /* dom0_max_vcpus=; 0: all pCPUs */
 };
 
-/* The "guest" index of dom0's modules, shared memory and event channels. */
+/*
+ * The "guest" index of dom0's modules, shared memory and event channels;
+ * dtg_dom0less_add_shm/add_evtchn take it once dtg_dom0less_set_dom0 was
+ * called (-DTG_ESTATE before).
+ */
 #define DTG_DOM0LESS_DOM0 ((size_t)-1)
 
 /*
@@ -229,6 +236,8 @@ int dtg_dom0less_add_guest(dtg_dom0less *b,
  * static memory in a system with LLC colors (Xen 4.22's
  * dom0less-bindings.c panics "LLC coloring and static memory are
  * incompatible").  Colors add llc-coloring=on to xen,xen-bootargs.
+ * Once it failed (past the "no guest" check), the builder can only be
+ * freed: a second call returns -DTG_ESTATE.
  */
 int dtg_dom0less_finalize(dtg_dom0less *b);
 
