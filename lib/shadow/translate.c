@@ -136,7 +136,8 @@ static void fill_split(struct dtg_shadow *e, struct dtg_shadow_node *s,
 	uint64_t gsz = sz * DTG_SHADOW_GROUP;
 	bool grp = f->group_levels >> s->level & 1;
 
-	dtg_shadow_undefer(e, s, i0, i1);
+	if (s->npending)
+		dtg_shadow_undefer(e, s, i0, i1);
 	for (unsigned i = i0; i < i1;) {
 		uint64_t a = s->gipa + i * sz, ma = 0;
 
@@ -293,7 +294,8 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		dtg_shadow_node_put(e, n->child[i]);
 		n->child[i] = NULL;
 	}
-	dtg_shadow_undefer(e, n, i0, i1);
+	if (n->npending)        /* a call into node.c only when needed */
+		dtg_shadow_undefer(e, n, i0, i1);
 	if (grp && i0 % DTG_SHADOW_GROUP) {
 		/* resuming inside a group whose head was already judged */
 		struct dtg_shadow_pte h;
