@@ -20,8 +20,8 @@
  * aligned and not overlapping), memory reservations terminated, and the
  * structure block walked once, bounded by its size: every tag inside it,
  * names and string references terminated, one root, nodes balanced, depth
- * at most DTG_BLOB_MAX_DEPTH.  Only then libfdt's fdt_check_full runs as a
- * second opinion.  On failure: -DTG_EBADDTB and a message naming `name`,
+ * at most DTG_BLOB_MAX_DEPTH: all that libfdt's fdt_check_full checks, and
+ * more (see blob-check.c).  On failure: -DTG_EBADDTB and a message naming `name`,
  * the node (when known) and what is wrong.  A NULL ctx is allowed.
  */
 int dtg_blob_check(dtg_ctx *ctx, const void *blob, size_t size,

@@ -36,9 +36,13 @@ static int run(dtg_ctx *ctx, struct dtg_domain *d, uint32_t domid,
 	int r;
 
 	if (xc_backend_open(&b, verbose ? stderr : NULL)) {
-		fprintf(stderr, "dtgen: apply: cannot open libxenctrl: %s "
-			"(run as root in dom0, with xen-privcmd loaded)\n",
-			strerror(errno));
+		if (b.load_error[0])
+			fprintf(stderr, "dtgen: apply: cannot load libxenctrl: %s\n",
+				b.load_error);
+		else
+			fprintf(stderr, "dtgen: apply: cannot open libxenctrl: %s "
+				"(run as root in dom0, with xen-privcmd loaded)\n",
+				strerror(errno));
 		return CLI_FAIL;
 	}
 	if (undo)

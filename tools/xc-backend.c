@@ -5,14 +5,32 @@
  * libxl__arch_domain_create/libxl_create.c make them for iomem, irqs and
  * dtdev.  A failure records the call and errno and returns -errno.
  */
+#include <config.h>
+
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xenctrl.h>
 
 #include "xc-backend.h"
+
+/* The libxenctrl functions used, resolved from the dlopen handle. */
+#define XC_FNS(X) \
+	X(xc_interface_open) X(xc_interface_close) \
+	X(xc_domain_iomem_permission) X(xc_domain_memory_mapping) \
+	X(xc_domain_irq_permission) X(xc_domain_bind_pt_spi_irq) \
+	X(xc_domain_unbind_pt_spi_irq) X(xc_assign_dt_device) \
+	X(xc_deassign_dt_device)
+
+struct xc_fns {
+#define XC_FN_MEMBER(f) __typeof__(f) *f;
+	XC_FNS(XC_FN_MEMBER)
+#undef XC_FN_MEMBER
+};
 
 /* Trace the call; on failure remember it and Xen's errno. */
 static int done(struct xc_backend *b, const char *call, int rc,
@@ -52,7 +70,7 @@ static int be_iomem(void *o, uint32_t domid, uint64_t first_mfn,
 
 	errno = 0;
 	return done(b, "xc_domain_iomem_permission",
-		    xc_domain_iomem_permission(b->xch, domid, first_mfn,
+		    b->fn->xc_domain_iomem_permission(b->xch, domid, first_mfn,
 					       nr_mfns, allow),
 		    "%" PRIu32 ", 0x%" PRIx64 ", 0x%" PRIx64 ", %u",
 		    domid, first_mfn, nr_mfns, allow);
@@ -66,7 +84,7 @@ static int be_map(void *o, uint32_t domid, uint64_t gfn, uint64_t mfn,
 	/* On a failed add, libxenctrl itself removes the whole range. */
 	errno = 0;
 	return done(b, "xc_domain_memory_mapping",
-		    xc_domain_memory_mapping(b->xch, domid, gfn, mfn, nr,
+		    b->fn->xc_domain_memory_mapping(b->xch, domid, gfn, mfn, nr,
 					     add ? DPCI_ADD_MAPPING
 						 : DPCI_REMOVE_MAPPING),
 		    "%" PRIu32 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", %s",
@@ -79,7 +97,7 @@ static int be_irq(void *o, uint32_t domid, uint32_t pirq, bool allow)
 
 	errno = 0;
 	return done(b, "xc_domain_irq_permission",
-		    xc_domain_irq_permission(b->xch, domid, pirq, allow),
+		    b->fn->xc_domain_irq_permission(b->xch, domid, pirq, allow),
 		    "%" PRIu32 ", %" PRIu32 ", %d", domid, pirq, allow);
 }
 
@@ -90,7 +108,7 @@ static int be_bind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 
 	errno = 0;
 	return done(b, "xc_domain_bind_pt_spi_irq",
-		    xc_domain_bind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
+		    b->fn->xc_domain_bind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
 		    "%" PRIu32 ", %" PRIu32 ", %u", domid, vspi, spi);
 }
 
@@ -100,7 +118,7 @@ static int be_unbind(void *o, uint32_t domid, uint32_t vspi, uint16_t spi)
 
 	errno = 0;
 	return done(b, "xc_domain_unbind_pt_spi_irq",
-		    xc_domain_unbind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
+		    b->fn->xc_domain_unbind_pt_spi_irq(b->xch, domid, (uint16_t)vspi, spi),
 		    "%" PRIu32 ", %" PRIu32 ", %u", domid, vspi, spi);
 }
 
@@ -111,7 +129,7 @@ static int be_assign(void *o, uint32_t domid, const char *path)
 
 	errno = 0;
 	return done(b, "xc_assign_dt_device",
-		    xc_assign_dt_device(b->xch, domid, (char *)path),
+		    b->fn->xc_assign_dt_device(b->xch, domid, (char *)path),
 		    "%" PRIu32 ", \"%s\"", domid, path);
 }
 
@@ -121,7 +139,7 @@ static int be_deassign(void *o, uint32_t domid, const char *path)
 
 	errno = 0;
 	return done(b, "xc_deassign_dt_device",
-		    xc_deassign_dt_device(b->xch, domid, (char *)path),
+		    b->fn->xc_deassign_dt_device(b->xch, domid, (char *)path),
 		    "%" PRIu32 ", \"%s\"", domid, path);
 }
 
@@ -137,15 +155,52 @@ const struct dtg_xc_ops xc_backend_ops = {
 
 int xc_backend_open(struct xc_backend *b, FILE *trace)
 {
+	void *sym;
+
 	memset(b, 0, sizeof(*b));
 	b->trace = trace;
-	b->xch = xc_interface_open(NULL, NULL, 0);
-	return b->xch ? 0 : -1;
+	b->lib = dlopen(XENCTRL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!b->lib) {
+		snprintf(b->load_error, sizeof(b->load_error), "%s", dlerror());
+		errno = ENOENT;
+		return -1;
+	}
+	b->fn = calloc(1, sizeof(*b->fn));
+	if (!b->fn) {
+		xc_backend_close(b);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* POSIX: a dlsym result's bytes are the function pointer's */
+#define XC_FN_LOAD(f) \
+	if (!(sym = dlsym(b->lib, #f))) { \
+		snprintf(b->load_error, sizeof(b->load_error), "%s", dlerror()); \
+		xc_backend_close(b); \
+		errno = ENOSYS; \
+		return -1; \
+	} \
+	memcpy(&b->fn->f, &sym, sizeof(sym));
+	XC_FNS(XC_FN_LOAD)
+#undef XC_FN_LOAD
+	b->xch = b->fn->xc_interface_open(NULL, NULL, 0);
+	if (!b->xch) {
+		xc_backend_close(b);  /* keeps errno */
+		return -1;
+	}
+	return 0;
 }
 
 void xc_backend_close(struct xc_backend *b)
 {
+	int err = errno;
+
 	if (b->xch)
-		xc_interface_close(b->xch);
+		b->fn->xc_interface_close(b->xch);
 	b->xch = NULL;
+	free(b->fn);
+	b->fn = NULL;
+	if (b->lib)
+		dlclose(b->lib);
+	b->lib = NULL;
+	errno = err;
 }
