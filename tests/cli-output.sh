@@ -5,8 +5,9 @@
 #  - a regular file is replaced atomically (temporary in its folder, then
 #    rename) and keeps its mode;
 #  - a symbolic link is followed: its target is replaced, the link stays;
-#  - a device or FIFO is written in place, never replaced by a regular
-#    file, and a write error (ENOSPC on /dev/full) fails the command;
+#  - a device, FIFO or pipe (/dev/stdout) is written in place, never
+#    replaced by a regular file, and a write error (ENOSPC on /dev/full)
+#    fails the command;
 #  - a folder that refuses the file is reported with the file's name and
 #    the real reason, and no temporary is left behind.
 # Run as root (as CI is), the devices are made with mknod in the test's own
@@ -137,6 +138,14 @@ elif [ -d "$T/sub" ] && grep -q "$T/sub: Is a directory" "$T/err"; then
 	ok "-o folder: $(cat "$T/err")"
 else
 	fail "-o folder: $(cat "$T/err")"
+fi
+
+# 2. /dev/stdout into a pipe: a link only the kernel can follow (to
+#    "pipe:[N]"), written in place
+if gen /dev/stdout 2> "$T/err" | cat > "$T/pipe.out" && cmp -s "$T/pipe.out" "$T/ref.dtb"; then
+	ok "-o /dev/stdout into a pipe"
+else
+	fail "-o /dev/stdout into a pipe: $(cat "$T/err")"
 fi
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -140,6 +140,10 @@ int cli_write_file(const char *path, const void *data, size_t size)
 		}
 		return 0;
 	}
+	/* Ask the kernel first: /dev/stdout, /dev/fd/N and >(cmd) are links
+	 * only it can follow (to "pipe:[N]"), and a device stays a device. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_in_place(path, path, data, size);
 	real = follow_links(path);
 	if (!real) {
 		fprintf(stderr, "dtgen: %s: out of memory\n", path);
@@ -150,12 +154,6 @@ int cli_write_file(const char *path, const void *data, size_t size)
 		fprintf(stderr, "dtgen: %s: %s\n", path, strerror(EISDIR));
 		free(real);
 		return -1;
-	}
-	if (exists && !S_ISREG(st.st_mode)) {
-		int r = write_in_place(path, real, data, size);
-
-		free(real);
-		return r;
 	}
 	/* A regular file (or none yet): write a temporary next to it, then
 	 * rename it over the file, so that readers see the old or the new
