@@ -598,17 +598,6 @@ static uint32_t guest_clock_rate(const void *blob, const char *node, size_t i)
  */
 static void check_overlay_clock(dtg_domain *d, const char *guest_path, uint32_t hz)
 {
-	static const char base_dts[] =
-		"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
-		" interrupt-parent = <0xfde8>;\n"
-		" interrupt-controller@3001000 {\n  compatible = \"arm,gic-v3\";\n"
-		"  #interrupt-cells = <3>; #address-cells = <0>;\n"
-		"  interrupt-controller;\n"
-		"  reg = <0 0x3001000 0 0x10000 0 0x3020000 0 0x1000000>;\n"
-		"  phandle = <0xfde8>;\n };\n"
-		" board-clock {\n  compatible = \"fixed-clock\";\n"
-		"  #clock-cells = <0>; clock-frequency = <1000>;\n"
-		"  phandle = <1>;\n };\n};\n";
 	const char *fdtoverlay = getenv("FDTOVERLAY");
 	void *ovl, *base, *merged;
 	size_t so, sb, sm;
@@ -619,7 +608,7 @@ static void check_overlay_clock(dtg_domain *d, const char *guest_path, uint32_t 
 
 	ck_assert_int_eq(dtg_fdt_overlay_alloc(d, &ovl, &so), 0);
 	ck_assert_int_eq(fdt_check_full(ovl, so), 0);
-	base = tu_dts_to_dtb(base_dts, &sb);
+	base = tu_dts_to_dtb(tu_overlay_base_dts, &sb);
 	bpath = tu_write_temp(base, sb, ".dtb");
 	opath = tu_write_temp(ovl, so, ".dtbo");
 	snprintf(out, sizeof(out), "%s.out", bpath);

@@ -507,17 +507,6 @@ END_TEST
  */
 START_TEST(test_overlay_fdtoverlay)
 {
-	static const char base_dts[] =
-		"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
-		" interrupt-parent = <0xfde8>;\n"
-		" interrupt-controller@3001000 {\n  compatible = \"arm,gic-v3\";\n"
-		"  #interrupt-cells = <3>; #address-cells = <0>;\n"
-		"  interrupt-controller;\n"
-		"  reg = <0 0x3001000 0 0x10000 0 0x3020000 0 0x1000000>;\n"
-		"  phandle = <0xfde8>;\n };\n"
-		" board-clock {\n  compatible = \"fixed-clock\";\n"
-		"  #clock-cells = <0>; clock-frequency = <1000>;\n"
-		"  phandle = <1>;\n };\n};\n";
 	struct fixture f;
 	void *ovl, *base, *merged;
 	size_t so, sb, sm;
@@ -530,7 +519,7 @@ START_TEST(test_overlay_fdtoverlay)
 	fx_finalize(&f);
 	ck_assert_int_eq(dtg_fdt_overlay_alloc(f.d, &ovl, &so), 0);
 	ck_assert_int_eq(fdt_check_full(ovl, so), 0);
-	base = tu_dts_to_dtb(base_dts, &sb);
+	base = tu_dts_to_dtb(tu_overlay_base_dts, &sb);
 	char *bpath = tu_write_temp(base, sb, ".dtb");
 	char *opath = tu_write_temp(ovl, so, ".dtbo");
 	snprintf(out, sizeof(out), "%s.out", bpath);

@@ -84,30 +84,6 @@ START_TEST(test_versions)
 }
 END_TEST
 
-static dtg_domain *cfg_domain(dtg_ctx *ctx, dtg_host *host, const char *text,
-			      unsigned release, int *err)
-{
-	dtg_config *cfg = NULL;
-	dtg_domain *d = NULL;
-	int r = dtg_config_parse(ctx, text, strlen(text), "rel.cfg", &cfg);
-
-	if (!r)
-		r = dtg_domain_new(ctx, host, &d);
-	if (!r)
-		r = dtg_domain_set_xen_release(d, release);
-	if (!r)
-		r = dtg_domain_apply_config(d, cfg);
-	if (!r)
-		r = dtg_domain_finalize(d);
-	dtg_config_free(cfg);
-	*err = r;
-	if (r) {
-		dtg_domain_free(d);
-		return NULL;
-	}
-	return d;
-}
-
 /* Every byte but interface_version is the same for all releases. */
 START_TEST(test_plan_per_release)
 {
@@ -118,7 +94,7 @@ START_TEST(test_plan_per_release)
 	uint8_t first[16 * DTG_DOMCTL_SIZE], buf[16 * DTG_DOMCTL_SIZE];
 	size_t n0 = 0, n;
 	int err;
-	dtg_domain *d = cfg_domain(ctx, host, cfg, 0, &err);
+	dtg_domain *d = tu_domain_cfg(ctx, host, cfg, "rel.cfg", 0, &err);
 
 	ck_assert_msg(d != NULL, "%s", dtg_last_error(ctx));
 	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
@@ -192,7 +168,7 @@ START_TEST(test_xlcfg_keys)
 		unsigned rel = DTG_XEN_RELEASE(4, minor);
 		char *out;
 		int err;
-		dtg_domain *d = cfg_domain(ctx, host, pt, rel, &err);
+		dtg_domain *d = tu_domain_cfg(ctx, host, pt, "rel.cfg", rel, &err);
 
 		ck_assert_msg(d, "%s", dtg_last_error(ctx));
 		ck_assert_int_eq(dtg_xlcfg_alloc(d, "/etc/xen/p.dtb", &out, NULL), 0);
@@ -205,7 +181,7 @@ START_TEST(test_xlcfg_keys)
 		dtg_domain_free(d);
 
 		/* More SPIs than libxl computes: only 4.19+'s xl can say so. */
-		d = cfg_domain(ctx, host, spis, rel, &err);
+		d = tu_domain_cfg(ctx, host, spis, "rel.cfg", rel, &err);
 		ck_assert_msg(d, "%s", dtg_last_error(ctx));
 		err = dtg_xlcfg_alloc(d, NULL, &out, NULL);
 		if (minor >= 19) {
@@ -220,7 +196,7 @@ START_TEST(test_xlcfg_keys)
 		dtg_domain_free(d);
 
 		/* virtio from 4.18 (4.17 refuses at finalize). */
-		d = cfg_domain(ctx, host, vio, rel, &err);
+		d = tu_domain_cfg(ctx, host, vio, "rel.cfg", rel, &err);
 		if (minor == 17) {
 			ck_assert_ptr_null(d);
 			ck_assert_ptr_nonnull(strstr(dtg_last_error(ctx), "no virtio key"));

@@ -98,22 +98,12 @@ static char *xl_cfg(const struct scenario *s)
 static int dtgen_guest(dtg_ctx *ctx, dtg_host *host, const char *cfgtext,
 		       unsigned release, void **dtb, size_t *size)
 {
-	dtg_config *cfg = NULL;
-	dtg_domain *d = NULL;
-	int r = dtg_config_parse(ctx, cfgtext, strlen(cfgtext), "vio.cfg", &cfg);
+	int r;
+	dtg_domain *d = tu_domain_cfg(ctx, host, cfgtext, "vio.cfg", release, &r);
 
-	if (!r)
-		r = dtg_domain_new(ctx, host, &d);
-	if (!r)
-		r = dtg_domain_set_xen_release(d, release);
-	if (!r)
-		r = dtg_domain_apply_config(d, cfg);
-	if (!r)
-		r = dtg_domain_finalize(d);
-	if (!r)
+	if (d)
 		r = dtg_fdt_guest_alloc(d, dtb, size);
 	dtg_domain_free(d);
-	dtg_config_free(cfg);
 	return r;
 }
 

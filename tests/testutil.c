@@ -8,7 +8,46 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <xendtgen/config.h>
+#include <xendtgen/domain.h>
+
 #include "testutil.h"
+
+const char tu_overlay_base_dts[] =
+	"/dts-v1/;\n/ {\n #address-cells = <2>; #size-cells = <2>;\n"
+	" interrupt-parent = <0xfde8>;\n"
+	" interrupt-controller@3001000 {\n  compatible = \"arm,gic-v3\";\n"
+	"  #interrupt-cells = <3>; #address-cells = <0>;\n"
+	"  interrupt-controller;\n"
+	"  reg = <0 0x3001000 0 0x10000 0 0x3020000 0 0x1000000>;\n"
+	"  phandle = <0xfde8>;\n };\n"
+	" board-clock {\n  compatible = \"fixed-clock\";\n"
+	"  #clock-cells = <0>; clock-frequency = <1000>;\n"
+	"  phandle = <1>;\n };\n};\n";
+
+dtg_domain *tu_domain_cfg(dtg_ctx *ctx, dtg_host *host, const char *text,
+			  const char *name, unsigned release, int *err)
+{
+	dtg_config *cfg = NULL;
+	dtg_domain *d = NULL;
+	int r = dtg_config_parse(ctx, text, strlen(text), name, &cfg);
+
+	if (!r)
+		r = dtg_domain_new(ctx, host, &d);
+	if (!r && release)
+		r = dtg_domain_set_xen_release(d, release);
+	if (!r)
+		r = dtg_domain_apply_config(d, cfg);
+	if (!r)
+		r = dtg_domain_finalize(d);
+	dtg_config_free(cfg);
+	*err = r;
+	if (r) {
+		dtg_domain_free(d);
+		return NULL;
+	}
+	return d;
+}
 
 int tu_run_suite(Suite *s)
 {

@@ -40,6 +40,21 @@ dtg_host *tu_load_host_enabled(dtg_ctx *ctx, const char *name,
 /* Load a host compiled from dts text. */
 dtg_host *tu_load_host_dts(dtg_ctx *ctx, const char *dts);
 
+struct dtg_domain;
+/*
+ * An xl.cfg text (named `name` in messages) parsed, applied for Xen
+ * `release` (DTG_XEN_RELEASE(); 0: none chosen) and finalized: the domain,
+ * or NULL with the error in *err and dtg_last_error(ctx).
+ */
+struct dtg_domain *tu_domain_cfg(dtg_ctx *ctx, dtg_host *host, const char *text,
+				 const char *name, unsigned release, int *err);
+
+/*
+ * A base guest DT for fdtoverlay tests: a GICv3 at phandle 0xfde8 and a
+ * board clock that takes phandle 1, so an overlay's phandles must move.
+ */
+extern const char tu_overlay_base_dts[];
+
 /*
  * Validate a DTB the library wrote: fdt_check_full, then dtc -I dtb -O dts
  * with -E on the checks in `checks` (a space-separated list, NULL for the
