@@ -34,15 +34,6 @@ static bool has_gic_spi(const struct dtg_device *dev)
 	return false;
 }
 
-/* Is the host node at off passed through to this domain? */
-static bool passed_through(const struct dtg_domain *d, int off)
-{
-	for (size_t i = 0; i < d->npt; i++)
-		if (d->pt[i].host_offset == off)
-			return true;
-	return false;
-}
-
 /*
  * The nearest ancestor of off with MMIO of its own (the bus controller),
  * its path in buf; -1 when none.  *given: it is passed through here.
@@ -64,7 +55,7 @@ static int mmio_ancestor(struct dtg_fin *f, int off, char *buf, size_t size,
 		}
 		mmio = a->nmmio > 0;
 		dtg_device_free(f->ctx, a);
-		if (passed_through(f->d, anc))
+		if (dtg_fin_in_domain(f, anc))
 			*given = true;
 		if (mmio) {
 			dtg_host_path(f->host, anc, buf, size);

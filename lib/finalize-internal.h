@@ -170,6 +170,9 @@ struct dtg_fin {
 };
 
 int dtg_finalize_mmio(struct dtg_fin *f);
+/* True if host node `offset` is passed through to this domain (any pass
+ * after the devices are resolved). */
+bool dtg_fin_in_domain(const struct dtg_fin *f, int offset);
 int dtg_finalize_irqs(struct dtg_fin *f);
 int dtg_finalize_clocks(struct dtg_fin *f);
 int dtg_finalize_nodes(struct dtg_fin *f);

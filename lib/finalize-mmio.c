@@ -89,31 +89,6 @@ static int build_mmio_index(struct dtg_fin *f)
 	return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* True if a host node is passed through to this domain too. */
-static bool in_domain(const struct dtg_fin *f, int offset)
-{
-	size_t lo = 0, hi = f->npt_offs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->pt_offs[mid] == offset)
-			return true;
-		if (f->pt_offs[mid] < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /*
  * The nearest other host device with MMIO in [start, end) that is (mine)
  * or is not (!mine) passed through to this domain, or -1: binary search
@@ -138,7 +113,7 @@ static int page_neighbour(const struct dtg_fin *f, uint64_t start, uint64_t end,
 		const struct dtg_fin_mmio_ix *e = &f->mix[i];
 
 		if (e->end > start && e->offset != self &&
-		    in_domain(f, e->offset) == mine)
+		    dtg_fin_in_domain(f, e->offset) == mine)
 			return e->offset;
 	}
 	return -1;
@@ -660,15 +635,6 @@ int dtg_finalize_mmio(struct dtg_fin *f)
 	size_t nocc = 0, cocc = 0;
 	int rc = 0;
 
-	if (d->npt) {
-		f->pt_offs = dtg_alloc(f->ctx, d->npt * sizeof(*f->pt_offs));
-		if (!f->pt_offs)
-			return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
-		for (size_t p = 0; p < d->npt; p++)
-			f->pt_offs[p] = d->pt[p].host_offset;
-		f->npt_offs = d->npt;
-		qsort(f->pt_offs, d->npt, sizeof(*f->pt_offs), cmp_int);
-	}
 	for (size_t p = 0; p < d->npt && !rc; p++)
 		rc = place_device(f, &d->pt[p]);
 	if (!rc)

@@ -6,6 +6,8 @@
  * from the domain's arena; on failure the arena is reset and the domain
  * stays mutable, so the caller can fix the description and retry.
  */
+#include <stdlib.h>
+
 #include <libfdt.h>
 
 #include "host-internal.h"
@@ -156,10 +158,54 @@ static int decide_iommu(struct dtg_fin *f, struct dtg_pt *pt)
 	return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+bool dtg_fin_in_domain(const struct dtg_fin *f, int offset)
+{
+	size_t lo = 0, hi = f->npt_offs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->pt_offs[mid] == offset)
+			return true;
+		if (f->pt_offs[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The host nodes this domain gets, sorted, for dtg_fin_in_domain(). */
+static int index_devices(struct dtg_fin *f)
+{
+	struct dtg_domain *d = f->d;
+
+	if (!d->npt)
+		return 0;
+	f->pt_offs = dtg_alloc(f->ctx, d->npt * sizeof(*f->pt_offs));
+	if (!f->pt_offs)
+		return dtg_error(f->ctx, DTG_ENOMEM, "finalize: out of memory");
+	for (size_t p = 0; p < d->npt; p++)
+		f->pt_offs[p] = d->pt[p].host_offset;
+	f->npt_offs = d->npt;
+	qsort(f->pt_offs, d->npt, sizeof(*f->pt_offs), cmp_int);
+	return 0;
+}
+
 static int resolve_devices(struct dtg_fin *f)
 {
 	struct dtg_domain *d = f->d;
-	int rc;
+	int rc = index_devices(f);
+
+	if (rc)
+		return rc;
 
 	for (size_t i = 0; i < d->npt; i++) {
 		struct dtg_pt *pt = &d->pt[i];
