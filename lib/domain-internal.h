@@ -155,7 +155,7 @@ struct dtg_pt {
 	const char *guest_path;
 	size_t nrange;
 	struct dtg_pt_range *range;
-	size_t *share;               /* per range: shared-page group + 1, or 0 */
+	size_t *share;               /* per range: shared-page group + 1, or 0 (finalize-only: indexes its scratch groups) */
 	size_t nmap;
 	struct dtg_pt_map *map;      /* its ranges less pages mapped before */
 	size_t nirq;
