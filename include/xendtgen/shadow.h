@@ -52,7 +52,9 @@ extern "C" {
 /* Error codes, returned negated (-DTG_SHADOW_ENOMEM). */
 enum dtg_shadow_error {
 	DTG_SHADOW_OK = 0,
-	DTG_SHADOW_ENOMEM,   /* the alloc callback failed; state stays valid */
+	DTG_SHADOW_ENOMEM,   /* the alloc callback failed; state stays valid:
+				the entries concerned are deferred as for
+				EAGAIN, dtg_shadow_continue() retries them */
 	DTG_SHADOW_EINVAL,   /* bad argument (unaligned base, NULL callback) */
 	DTG_SHADOW_ENOENT,   /* nothing mapped (lookup, p2m callback) */
 	DTG_SHADOW_ESTATE,   /* no table base synced yet */
