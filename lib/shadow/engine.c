@@ -122,14 +122,15 @@ int dtg_shadow_sync(struct dtg_shadow *e, uint64_t base_ipa)
 	if (e->root && e->root->gipa == base_ipa)
 		return dtg_shadow_resync(e);
 	begin(e, true);
-	n = dtg_shadow_node_new(e, 0, DTG_SHADOW_NODE_MIRROR, base_ipa);
-	if (!n)
-		return -DTG_SHADOW_ENOMEM;
-	if (e->cb.read(e->opaque, base_ipa, n->snap, tsize) < 0) {
-		dtg_shadow_node_free(e, n);
+	/* read before allocating, as dtg_shadow_get_mirror() does */
+	if (e->cb.read(e->opaque, base_ipa, e->scratch, tsize) < 0) {
 		dtg_shadow_report(e, DTG_SHADOW_FAULT_BAD_TABLE, 0, NULL, 0, base_ipa);
 		return -DTG_SHADOW_EINVAL;
 	}
+	n = dtg_shadow_node_new(e, 0, DTG_SHADOW_NODE_MIRROR, base_ipa);
+	if (!n)
+		return -DTG_SHADOW_ENOMEM;
+	dtg_shadow_memcpy(n->snap, e->scratch, tsize);
 	n->gen = e->gen;
 	/* Mirrors of the old tree are reused (after a compare) until the old
 	 * root is dropped below. */

@@ -441,15 +441,17 @@ int dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa, unsigned level,
 		return -DTG_SHADOW_EINVAL;
 	if (e->err)
 		return e->err;
+	/* Read first, allocate after: an unreadable table costs no allocation
+	 * (the bound counts 3 per table mirrored).  The scratch buffer is free
+	 * here: compare() is done with it before it translates. */
+	if (e->cb.read(e->opaque, gipa, e->scratch, tsize) < 0)
+		return -DTG_SHADOW_EINVAL;
 	n = dtg_shadow_node_new(e, level, DTG_SHADOW_NODE_MIRROR, gipa);
 	if (!n) {
 		e->err = -DTG_SHADOW_ENOMEM;
 		return e->err;
 	}
-	if (e->cb.read(e->opaque, gipa, n->snap, tsize) < 0) {
-		dtg_shadow_node_free(e, n);
-		return -DTG_SHADOW_EINVAL;
-	}
+	dtg_shadow_memcpy(n->snap, e->scratch, tsize);
 	dtg_shadow_node_hash(e, n);
 	n->gen = e->gen;
 	dtg_shadow_xlate(e, n, 0, n->nent);

@@ -270,6 +270,42 @@ START_TEST(test_min_budget)
 }
 END_TEST
 
+/* A root whose 512 entries point at aligned tables outside guest RAM: the
+ * read callback refuses each, so no mirror is made and no allocation is
+ * due (the engine once allocated node, table and snapshot before the read
+ * and freed them after it: 1,536 allocations in one call).  The same for
+ * an invalidate over those addresses, which retries every entry. */
+START_TEST(test_unreadable_tables)
+{
+	struct world w;
+	struct dtg_shadow *e;
+	struct dtg_shadow_stats st;
+	const uint64_t out = 0x7F0000000000ull;    /* no guest RAM there */
+	unsigned long mapped;
+	int rc;
+
+	w_init(&w, W_LPAE, 21, _i);
+	w.root = w.l1root = w_galloc(&w, 4096);
+	for (unsigned i = 0; i < 512; i++)
+		w_put(&w, w.root + i * 8, (out + i * 4096ull) | 3, 8);
+	e = mk(&w);
+	rc = CALL(&w, dtg_shadow_sync(e, w.root), P, 0, 1);   /* the root only */
+	ck_assert_int_eq(rc, 0);
+	dtg_shadow_get_stats(e, &st);
+	ck_assert_uint_eq(st.guest_tables, 1);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_BAD_TABLE], 512);
+	rc = CALL(&w, dtg_shadow_invalidate(e, out, 512 * 4096), P, 0, 0);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_BAD_TABLE], 1024);
+	w.span = 512ull << 30;
+	ck_assert_uint_eq(w_check_all(&w, e, 1ull << 30, &mapped), 0);
+	ck_assert_uint_eq(mapped, 0);
+	dtg_shadow_destroy(e);
+	ck_assert_int_eq(w.live_allocs, 0);
+	w_fini(&w);
+}
+END_TEST
+
 START_TEST(test_budget_api)
 {
 	struct world w;
@@ -303,6 +339,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_budget_api);
+	tcase_add_loop_test(tc, test_unreadable_tables, 0, 2);   /* read, map */
 	tcase_add_loop_test(tc, test_attack_64k, ATTACK_PAGE_EXTENTS, ATTACK_FRAGMENTED + 1);
 	tcase_add_loop_test(tc, test_attack_finish, ATTACK_PAGE_EXTENTS, ATTACK_FRAGMENTED + 1);
 	tcase_add_loop_test(tc, test_min_budget, 0, 6);
