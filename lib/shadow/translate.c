@@ -231,8 +231,10 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 		if (n->level + 1u >= e->fmt->levels)
 			break;
 		rc = dtg_shadow_get_mirror(e, p->addr, n->level + 1u, &c);
-		if (rc == -DTG_SHADOW_ENOMEM) {
-			dtg_shadow_report(e, DTG_SHADOW_FAULT_NOMEM, n->level, n, i, p->addr);
+		if (rc == -DTG_SHADOW_ENOMEM || rc == -DTG_SHADOW_EAGAIN) {
+			if (rc == -DTG_SHADOW_ENOMEM)   /* this entry's allocation failed */
+				dtg_shadow_report(e, DTG_SHADOW_FAULT_NOMEM, n->level, n, i,
+						  p->addr);
 			dtg_shadow_defer(e, n, i, i + 1);       /* retried by a later drain */
 			return;
 		}
@@ -421,8 +423,8 @@ void dtg_shadow_drain(struct dtg_shadow *e)
 
 /* The mirror for the guest table at gipa in *out, one reference taken;
  * built if new.  -DTG_SHADOW_EINVAL if the table is misaligned or not
- * readable, -DTG_SHADOW_ENOMEM if it cannot be allocated (no new table is
- * tried once an allocation of this call failed). */
+ * readable, -DTG_SHADOW_ENOMEM if it cannot be allocated, -DTG_SHADOW_EAGAIN
+ * if not tried (an allocation of this call failed already). */
 int dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa, unsigned level,
 			  struct dtg_shadow_node **out)
 {
@@ -440,7 +442,7 @@ int dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa, unsigned level,
 	if (gipa & (tsize - 1))
 		return -DTG_SHADOW_EINVAL;
 	if (e->err)
-		return e->err;
+		return -DTG_SHADOW_EAGAIN;
 	/* Read first, allocate after: an unreadable table costs no allocation
 	 * (the bound counts 3 per table mirrored).  The scratch buffer is free
 	 * here: compare() is done with it before it translates. */

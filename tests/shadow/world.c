@@ -320,6 +320,7 @@ static void cb_free(void *o, void *ptr, size_t size, unsigned flags)
 	w->recs[w->byptr[h] - 1].live = false;
 	w->byptr[h] = UINT32_MAX;       /* tombstone: keeps probe chains */
 	w->live_tables--;
+	w->table_frees++;
 	(void)size;
 	free(ptr);
 }

@@ -53,6 +53,7 @@ struct world {
 	/* cumulative counts of callbacks, for the work-bound tests */
 	unsigned long p2m_calls, allocs;
 	unsigned long mark_p2m, mark_allocs;
+	unsigned long table_frees, mark_table_frees;
 	/* the allocation whose count (allocs) reaches fail_alloc fails once */
 	unsigned long fail_alloc;
 	/* pages written since the last resync (dirty hints) */
