@@ -29,7 +29,7 @@ int dtg_shadow_create(struct dtg_shadow **out, const struct dtg_shadow_format *f
 		return -DTG_SHADOW_ENOMEM;
 	dtg_shadow_memset(e, 0, sizeof(*e));
 	e->fmt = fmt;
-	e->cb = *cb;
+	dtg_shadow_memcpy(&e->cb, cb, sizeof(*cb));     /* no struct copy: no memcpy call */
 	e->opaque = opaque;
 	e->st.bytes = sizeof(*e);
 	e->p2m_budget = DTG_SHADOW_DEFAULT_P2M_BUDGET;
@@ -308,7 +308,7 @@ int dtg_shadow_lookup(const struct dtg_shadow *e, uint64_t iova, uint64_t *ma,
 void dtg_shadow_get_stats(const struct dtg_shadow *e, struct dtg_shadow_stats *st)
 {
 	if (e && st)
-		*st = e->st;
+		dtg_shadow_memcpy(st, &e->st, sizeof(*st));
 }
 
 void dtg_shadow_for_each_table(const struct dtg_shadow *e,

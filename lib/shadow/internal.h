@@ -41,6 +41,18 @@ struct dtg_shadow_pte {
 	uint64_t attrs;
 };
 
+/* Set every field of *p, one by one: an initializer leaving fields to zero
+ * becomes a memset call at clang -O0, which a freestanding build lacks. */
+static inline void dtg_shadow_pte_set(struct dtg_shadow_pte *p, unsigned type,
+				      uint64_t addr, uint64_t attrs)
+{
+	p->type = type;
+	p->group = false;
+	p->from_leaf = false;
+	p->addr = addr;
+	p->attrs = attrs;
+}
+
 /* Format ops (the io-pgtable / Jailhouse paging idea): geometry plus
  * per-level decode/encode and a fast relocation of plain leaf runs. */
 struct dtg_shadow_format {
@@ -145,6 +157,8 @@ struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa
 					     unsigned level);
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n);
 void dtg_shadow_reap(struct dtg_shadow *e);
+void dtg_shadow_encode_invalid(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			       unsigned i);
 void dtg_shadow_defer(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1);
 void dtg_shadow_undefer(struct dtg_shadow *e, struct dtg_shadow_node *n,

@@ -97,13 +97,6 @@ static void encode(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i,
 	e->fmt->encode(e->fmt, n->level, n->shadow, i, p);
 }
 
-static void encode_invalid(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i)
-{
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_INVALID };
-
-	encode(e, n, i, &p);
-}
-
 static void clean(struct dtg_shadow *e, const struct dtg_shadow_node *n,
 		  unsigned i0, unsigned i1)
 {
@@ -117,9 +110,10 @@ static void encode_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsign
 			 uint64_t ma, uint64_t attrs)
 {
 	uint64_t s = (uint64_t)1 << e->fmt->shift[n->level];
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_LEAF, .group = true,
-				    .attrs = attrs };
+	struct dtg_shadow_pte p;
 
+	dtg_shadow_pte_set(&p, DTG_SHADOW_PTE_LEAF, 0, attrs);
+	p.group = true;
 	for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
 		p.addr = ma + j * s;
 		encode(e, n, i + j, &p);
@@ -160,7 +154,7 @@ static void fill_split(struct dtg_shadow *e, struct dtg_shadow_node *s,
 			}
 			if (c == C_HOLE) {
 				for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
-					encode_invalid(e, s, i + j);
+					dtg_shadow_encode_invalid(e, s, i + j);
 				dtg_shadow_report(e, DTG_SHADOW_FAULT_UNMAPPED, s->level, s, i, a);
 				i += DTG_SHADOW_GROUP;
 				continue;
@@ -183,10 +177,11 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 	const struct dtg_shadow_format *f = e->fmt;
 	unsigned level = n->level;
 	uint64_t sz = (uint64_t)1 << f->shift[level], ma = 0;
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_LEAF, .attrs = attrs };
+	struct dtg_shadow_pte p;
 	struct dtg_shadow_node *s;
 	int c = contig(e, ipa, sz, &ma);
 
+	dtg_shadow_pte_set(&p, DTG_SHADOW_PTE_LEAF, 0, attrs);
 	if (c == C_FULL && !(ma & (sz - 1)) && (f->leaf_levels >> level & 1)) {
 		p.addr = ma;
 		encode(e, n, i, &p);
@@ -194,7 +189,7 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 		return;
 	}
 	if (c == C_HOLE || level + 1 >= f->levels) {
-		encode_invalid(e, n, i);
+		dtg_shadow_encode_invalid(e, n, i);
 		dtg_shadow_report(e, c == C_OA ? DTG_SHADOW_FAULT_OA_RANGE :
 				  DTG_SHADOW_FAULT_UNMAPPED, level, n, i, ipa);
 		return;
@@ -242,8 +237,7 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 			dtg_shadow_report(e, DTG_SHADOW_FAULT_BAD_TABLE, n->level, n, i, p->addr);
 			break;
 		}
-		q = *p;
-		q.addr = c->sma;
+		dtg_shadow_pte_set(&q, DTG_SHADOW_PTE_TABLE, c->sma, p->attrs);
 		encode(e, n, i, &q);
 		n->child[i] = c;
 		return;
@@ -254,7 +248,7 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 		map_leaf(e, n, i, p->addr, p->attrs);
 		return;
 	}
-	encode_invalid(e, n, i);
+	dtg_shadow_encode_invalid(e, n, i);
 }
 
 /* An aligned group of 16 starting with a group leaf: written as a group if
@@ -331,7 +325,7 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 						     (char *)n->shadow + (size_t)i * esz, i1 - i);
 
 			if (!k) {       /* invalid by type/level, not by bit 0 */
-				encode_invalid(e, n, i);
+				dtg_shadow_encode_invalid(e, n, i);
 				k = 1;
 			}
 			i += k;
@@ -471,11 +465,12 @@ void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	unsigned esz = e->fmt->esize;
 	size_t cbytes = (size_t)DTG_SHADOW_GROUP * esz;
 	size_t off = (size_t)i0 * esz, len = (size_t)(i1 - i0) * esz;
-	uint64_t bm[4096 / DTG_SHADOW_GROUP / 64] = { 0 };
+	uint64_t bm[4096 / DTG_SHADOW_GROUP / 64];
 	const char *g = NULL;
 	char *snap = n->snap;
 	bool mapped = false;
 
+	dtg_shadow_memset(bm, 0, sizeof(bm));   /* no initializer: no memset call */
 	n->gen = e->gen;
 	if (e->cb.map) {
 		g = e->cb.map(e->opaque, n->gipa + off, len);
