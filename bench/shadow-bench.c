@@ -161,6 +161,17 @@ static void build_guest(struct bench *b, uint64_t bytes, uint64_t **leaves, size
 	}
 }
 
+/* Every timed call must have done all its work: a failed call or one cut
+ * short (-DTG_SHADOW_EAGAIN) would be timed as complete. */
+static void must(int rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "%s failed: %d\n", what, rc);
+		exit(1);
+	}
+}
+
+/* An engine without a per-call budget: each call does all of its work. */
 static struct dtg_shadow *engine(struct bench *b)
 {
 	struct dtg_shadow_callbacks cb = { .read = rd, .map = map, .p2m = p2m,
@@ -172,6 +183,7 @@ static struct dtg_shadow *engine(struct bench *b)
 		fprintf(stderr, "create failed\n");
 		exit(1);
 	}
+	must(dtg_shadow_set_budget(e, UINT64_MAX, UINT64_MAX), "set_budget");
 	return e;
 }
 
@@ -183,11 +195,10 @@ static double time_build(struct bench *b)
 		struct dtg_shadow *e = engine(b);
 		double t0 = now();
 
-		if (dtg_shadow_sync(e, b->root)) {
-			fprintf(stderr, "sync failed\n");
-			exit(1);
-		}
+		int rc = dtg_shadow_sync(e, b->root);
 		double t = now() - t0;
+
+		must(rc, "sync");
 		best = t < best ? t : best;
 		dtg_shadow_destroy(e);
 	}
@@ -285,35 +296,42 @@ static void run(const char *name, int omap)
 	}
 	t_rebuild = time_build(&b);
 	struct dtg_shadow *e = engine(&b);
-	dtg_shadow_sync(e, b.root);
+	int rc;
+
+	must(dtg_shadow_sync(e, b.root), "sync");
 	for (int r = 0; r < REPS; r++) {
 		double t0 = now();
-		dtg_shadow_resync(e);
+		rc = dtg_shadow_resync(e);
 		double t = now() - t0;
+		must(rc, "resync");
 		t_res = t < t_res ? t : t_res;
 	}
 	for (int r = 0; r < REPS; r++) {
 		edit300(&b, leaves, nleaves, r & 1);
 		double t0 = now();
-		dtg_shadow_resync_pages(e, b.dirty, b.ndirty);
+		rc = dtg_shadow_resync_pages(e, b.dirty, b.ndirty);
 		double t = now() - t0;
+		must(rc, "resync_pages");
 		t_hint = t < t_hint ? t : t_hint;
 		edit300(&b, leaves, nleaves, r & 1);
 		t0 = now();
-		dtg_shadow_resync_entries(e, b.dirty, b.ndirty);
+		rc = dtg_shadow_resync_entries(e, b.dirty, b.ndirty);
 		t = now() - t0;
+		must(rc, "resync_entries");
 		t_ent = t < t_ent ? t : t_ent;
 		edit300(&b, leaves, nleaves, r & 1);
 		t0 = now();
-		dtg_shadow_resync(e);
+		rc = dtg_shadow_resync(e);
 		t = now() - t0;
+		must(rc, "resync");
 		t_unhint = t < t_unhint ? t : t_unhint;
 	}
 	for (int r = 0; r < REPS; r++) {
 		edit300_clustered(&b, leaves, nleaves);
 		double t0 = now();
-		dtg_shadow_resync_pages(e, b.dirty, b.ndirty);
+		rc = dtg_shadow_resync_pages(e, b.dirty, b.ndirty);
 		double t = now() - t0;
+		must(rc, "resync_pages");
 		t_clu = t < t_clu ? t : t_clu;
 	}
 	struct dtg_shadow_stats st;

@@ -22,7 +22,9 @@
  *  - at most A + 3 T allocations: A for split tables (2 per split table:
  *    its bookkeeping and the table), and 3 per guest table mirrored for the
  *    first time (T: at most one per (guest table, level) reachable from
- *    the base, so bounded by the guest's own tables);
+ *    the base, so bounded by the guest's own tables; plus the one table
+ *    whose allocation failed, in a call returning -DTG_SHADOW_ENOMEM: after
+ *    a failure the call allocates nothing more);
  *  - otherwise, work linear in the entries of the guest tables it compares
  *    (each mirrored table at most once per call; only the listed groups for
  *    the hinted resyncs), plus one table's entries per split table made.
@@ -52,7 +54,9 @@ extern "C" {
 /* Error codes, returned negated (-DTG_SHADOW_ENOMEM). */
 enum dtg_shadow_error {
 	DTG_SHADOW_OK = 0,
-	DTG_SHADOW_ENOMEM,   /* the alloc callback failed; state stays valid */
+	DTG_SHADOW_ENOMEM,   /* the alloc callback failed; state stays valid:
+				the entries concerned are deferred as for
+				EAGAIN, dtg_shadow_continue() retries them */
 	DTG_SHADOW_EINVAL,   /* bad argument (unaligned base, NULL callback) */
 	DTG_SHADOW_ENOENT,   /* nothing mapped (lookup, p2m callback) */
 	DTG_SHADOW_ESTATE,   /* no table base synced yet */

@@ -29,7 +29,7 @@ int dtg_shadow_create(struct dtg_shadow **out, const struct dtg_shadow_format *f
 		return -DTG_SHADOW_ENOMEM;
 	dtg_shadow_memset(e, 0, sizeof(*e));
 	e->fmt = fmt;
-	e->cb = *cb;
+	dtg_shadow_memcpy(&e->cb, cb, sizeof(*cb));     /* no struct copy: no memcpy call */
 	e->opaque = opaque;
 	e->st.bytes = sizeof(*e);
 	e->p2m_budget = DTG_SHADOW_DEFAULT_P2M_BUDGET;
@@ -122,14 +122,15 @@ int dtg_shadow_sync(struct dtg_shadow *e, uint64_t base_ipa)
 	if (e->root && e->root->gipa == base_ipa)
 		return dtg_shadow_resync(e);
 	begin(e, true);
-	n = dtg_shadow_node_new(e, 0, DTG_SHADOW_NODE_MIRROR, base_ipa);
-	if (!n)
-		return -DTG_SHADOW_ENOMEM;
-	if (e->cb.read(e->opaque, base_ipa, n->snap, tsize) < 0) {
-		dtg_shadow_node_free(e, n);
+	/* read before allocating, as dtg_shadow_get_mirror() does */
+	if (e->cb.read(e->opaque, base_ipa, e->scratch, tsize) < 0) {
 		dtg_shadow_report(e, DTG_SHADOW_FAULT_BAD_TABLE, 0, NULL, 0, base_ipa);
 		return -DTG_SHADOW_EINVAL;
 	}
+	n = dtg_shadow_node_new(e, 0, DTG_SHADOW_NODE_MIRROR, base_ipa);
+	if (!n)
+		return -DTG_SHADOW_ENOMEM;
+	dtg_shadow_memcpy(n->snap, e->scratch, tsize);
 	n->gen = e->gen;
 	/* Mirrors of the old tree are reused (after a compare) until the old
 	 * root is dropped below. */
@@ -307,7 +308,7 @@ int dtg_shadow_lookup(const struct dtg_shadow *e, uint64_t iova, uint64_t *ma,
 void dtg_shadow_get_stats(const struct dtg_shadow *e, struct dtg_shadow_stats *st)
 {
 	if (e && st)
-		*st = e->st;
+		dtg_shadow_memcpy(st, &e->st, sizeof(*st));
 }
 
 void dtg_shadow_for_each_table(const struct dtg_shadow *e,

@@ -41,6 +41,18 @@ struct dtg_shadow_pte {
 	uint64_t attrs;
 };
 
+/* Set every field of *p, one by one: an initializer leaving fields to zero
+ * becomes a memset call at clang -O0, which a freestanding build lacks. */
+static inline void dtg_shadow_pte_set(struct dtg_shadow_pte *p, unsigned type,
+				      uint64_t addr, uint64_t attrs)
+{
+	p->type = type;
+	p->group = false;
+	p->from_leaf = false;
+	p->addr = addr;
+	p->attrs = attrs;
+}
+
 /* Format ops (the io-pgtable / Jailhouse paging idea): geometry plus
  * per-level decode/encode and a fast relocation of plain leaf runs. */
 struct dtg_shadow_format {
@@ -145,6 +157,8 @@ struct dtg_shadow_node *dtg_shadow_node_find(struct dtg_shadow *e, uint64_t gipa
 					     unsigned level);
 void dtg_shadow_node_put(struct dtg_shadow *e, struct dtg_shadow_node *n);
 void dtg_shadow_reap(struct dtg_shadow *e);
+void dtg_shadow_encode_invalid(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			       unsigned i);
 void dtg_shadow_defer(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1);
 void dtg_shadow_undefer(struct dtg_shadow *e, struct dtg_shadow_node *n,
@@ -153,8 +167,8 @@ void dtg_shadow_report(struct dtg_shadow *e, unsigned kind, unsigned level,
 		       const struct dtg_shadow_node *n, unsigned idx, uint64_t ipa);
 
 /* translate.c: filling shadow entries */
-struct dtg_shadow_node *dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa,
-					      unsigned level);
+int dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa, unsigned level,
+			  struct dtg_shadow_node **out);
 void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1);
 void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
@@ -162,10 +176,11 @@ void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
 void dtg_shadow_p2m_flush(struct dtg_shadow *e);
 void dtg_shadow_drain(struct dtg_shadow *e);
 
-/* May one more unit of leaf work start within this call's budget? */
+/* May one more unit of leaf work start within this call's budget?  Not
+ * after an allocation failed in this call: the rest waits for a later one. */
 static inline bool dtg_shadow_unit_ok(const struct dtg_shadow *e)
 {
-	return e->p2m_used + DTG_SHADOW_UNIT_P2M <= e->p2m_budget &&
+	return !e->err && e->p2m_used + DTG_SHADOW_UNIT_P2M <= e->p2m_budget &&
 	       e->alloc_used + DTG_SHADOW_UNIT_ALLOC <= e->alloc_budget;
 }
 

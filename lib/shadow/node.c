@@ -144,18 +144,26 @@ static void unqueue(struct dtg_shadow *e, struct dtg_shadow_node *n)
 	n->queued = false;
 }
 
+/* Write shadow entry i of n invalid. */
+void dtg_shadow_encode_invalid(struct dtg_shadow *e, struct dtg_shadow_node *n,
+			       unsigned i)
+{
+	struct dtg_shadow_pte p;
+
+	dtg_shadow_pte_set(&p, DTG_SHADOW_PTE_INVALID, 0, 0);
+	e->fmt->encode(e->fmt, n->level, n->shadow, i, &p);
+}
+
 /* Entries [i0, i1) of n wait for the budget of a later call: their shadow
  * entries are invalid meanwhile (the MMU faults there, never maps wrong
  * memory), and n goes to the tail of the pending list. */
 void dtg_shadow_defer(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1)
 {
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_INVALID };
-
 	for (unsigned i = i0; i < i1; i++) {
 		uint64_t bit = (uint64_t)1 << (i % 64);
 
-		e->fmt->encode(e->fmt, n->level, n->shadow, i, &p);
+		dtg_shadow_encode_invalid(e, n, i);
 		if (!(n->pend[i / 64] & bit)) {
 			n->pend[i / 64] |= bit;
 			n->npending++;

@@ -15,6 +15,11 @@
  * otherwise its entries are deferred (invalid in the shadow, a bit in the
  * node's pend bitmap) and dtg_shadow_drain() of a later call does them.  A
  * new split table is always filled by the drain, so units never nest.
+ *
+ * An allocation failure is the same retry: the entry that needed the memory
+ * is deferred, and so is every later unit of the call (unit_ok() is false
+ * once e->err is set).  The snapshot always holds the guest's bytes, so a
+ * deferred entry is redone from what the guest wrote.
  */
 #include "internal.h"
 
@@ -92,13 +97,6 @@ static void encode(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i,
 	e->fmt->encode(e->fmt, n->level, n->shadow, i, p);
 }
 
-static void encode_invalid(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i)
-{
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_INVALID };
-
-	encode(e, n, i, &p);
-}
-
 static void clean(struct dtg_shadow *e, const struct dtg_shadow_node *n,
 		  unsigned i0, unsigned i1)
 {
@@ -112,9 +110,10 @@ static void encode_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsign
 			 uint64_t ma, uint64_t attrs)
 {
 	uint64_t s = (uint64_t)1 << e->fmt->shift[n->level];
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_LEAF, .group = true,
-				    .attrs = attrs };
+	struct dtg_shadow_pte p;
 
+	dtg_shadow_pte_set(&p, DTG_SHADOW_PTE_LEAF, 0, attrs);
+	p.group = true;
 	for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++) {
 		p.addr = ma + j * s;
 		encode(e, n, i + j, &p);
@@ -155,7 +154,7 @@ static void fill_split(struct dtg_shadow *e, struct dtg_shadow_node *s,
 			}
 			if (c == C_HOLE) {
 				for (unsigned j = 0; j < DTG_SHADOW_GROUP; j++)
-					encode_invalid(e, s, i + j);
+					dtg_shadow_encode_invalid(e, s, i + j);
 				dtg_shadow_report(e, DTG_SHADOW_FAULT_UNMAPPED, s->level, s, i, a);
 				i += DTG_SHADOW_GROUP;
 				continue;
@@ -178,10 +177,11 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 	const struct dtg_shadow_format *f = e->fmt;
 	unsigned level = n->level;
 	uint64_t sz = (uint64_t)1 << f->shift[level], ma = 0;
-	struct dtg_shadow_pte p = { .type = DTG_SHADOW_PTE_LEAF, .attrs = attrs };
+	struct dtg_shadow_pte p;
 	struct dtg_shadow_node *s;
 	int c = contig(e, ipa, sz, &ma);
 
+	dtg_shadow_pte_set(&p, DTG_SHADOW_PTE_LEAF, 0, attrs);
 	if (c == C_FULL && !(ma & (sz - 1)) && (f->leaf_levels >> level & 1)) {
 		p.addr = ma;
 		encode(e, n, i, &p);
@@ -189,7 +189,7 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 		return;
 	}
 	if (c == C_HOLE || level + 1 >= f->levels) {
-		encode_invalid(e, n, i);
+		dtg_shadow_encode_invalid(e, n, i);
 		dtg_shadow_report(e, c == C_OA ? DTG_SHADOW_FAULT_OA_RANGE :
 				  DTG_SHADOW_FAULT_UNMAPPED, level, n, i, ipa);
 		return;
@@ -197,10 +197,8 @@ static void map_leaf(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i
 	s = dtg_shadow_node_new(e, level + 1, DTG_SHADOW_NODE_SPLIT, 0);
 	if (!s) {
 		e->err = -DTG_SHADOW_ENOMEM;
-		encode_invalid(e, n, i);
 		dtg_shadow_report(e, DTG_SHADOW_FAULT_NOMEM, level, n, i, ipa);
-		if (n->kind == DTG_SHADOW_NODE_SPLIT)   /* retried by a later drain */
-			dtg_shadow_defer(e, n, i, i + 1);
+		dtg_shadow_defer(e, n, i, i + 1);       /* retried by a later drain */
 		return;
 	}
 	s->gipa = ipa;
@@ -221,19 +219,25 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 {
 	struct dtg_shadow_node *c;
 	struct dtg_shadow_pte q;
+	int rc;
 
 	switch (p->type) {
 	case DTG_SHADOW_PTE_TABLE:
 		if (n->level + 1u >= e->fmt->levels)
 			break;
-		c = dtg_shadow_get_mirror(e, p->addr, n->level + 1u);
-		if (!c) {
-			dtg_shadow_report(e, e->err ? DTG_SHADOW_FAULT_NOMEM :
-					  DTG_SHADOW_FAULT_BAD_TABLE, n->level, n, i, p->addr);
+		rc = dtg_shadow_get_mirror(e, p->addr, n->level + 1u, &c);
+		if (rc == -DTG_SHADOW_ENOMEM || rc == -DTG_SHADOW_EAGAIN) {
+			if (rc == -DTG_SHADOW_ENOMEM)   /* this entry's allocation failed */
+				dtg_shadow_report(e, DTG_SHADOW_FAULT_NOMEM, n->level, n, i,
+						  p->addr);
+			dtg_shadow_defer(e, n, i, i + 1);       /* retried by a later drain */
+			return;
+		}
+		if (rc < 0) {
+			dtg_shadow_report(e, DTG_SHADOW_FAULT_BAD_TABLE, n->level, n, i, p->addr);
 			break;
 		}
-		q = *p;
-		q.addr = c->sma;
+		dtg_shadow_pte_set(&q, DTG_SHADOW_PTE_TABLE, c->sma, p->attrs);
 		encode(e, n, i, &q);
 		n->child[i] = c;
 		return;
@@ -244,13 +248,17 @@ static void xlate_one(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned 
 		map_leaf(e, n, i, p->addr, p->attrs);
 		return;
 	}
-	encode_invalid(e, n, i);
+	dtg_shadow_encode_invalid(e, n, i);
 }
 
 /* An aligned group of 16 starting with a group leaf: written as a group if
- * it is consistent and its machine frames allow; false if its entries must
- * be translated one by one (an inconsistent group is reported here). */
-static bool xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i)
+ * it is consistent, lies in [i, i1) and its machine frames allow; false if
+ * its entries must be translated one by one (an inconsistent group is
+ * reported here).  A group reaching past i1 is not written whole: the rest
+ * of it is not this call's to write (deferred entries end inside a group
+ * only before an entry that is no leaf, so such a group is inconsistent). */
+static bool xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigned i,
+			unsigned i1)
 {
 	const struct dtg_shadow_format *f = e->fmt;
 	uint64_t sz = (uint64_t)1 << f->shift[n->level];
@@ -269,6 +277,8 @@ static bool xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigne
 				  p[0].addr);
 		return false;
 	}
+	if (i + DTG_SHADOW_GROUP > i1)
+		return false;
 	if (contig(e, p[0].addr, gsz, &ma) == C_FULL && !(ma & (gsz - 1))) {
 		encode_group(e, n, i, ma, p[0].attrs);
 		return true;
@@ -278,7 +288,8 @@ static bool xlate_group(struct dtg_shadow *e, struct dtg_shadow_node *n, unsigne
 
 /* Re-translate entries [i0, i1) of mirror n from its snapshot.  Table
  * entries are always followed (a mirror per guest table is bounded by the
- * guest's own tables); leaf work goes in budgeted units. */
+ * guest's own tables) unless an allocation failed; leaf work goes in
+ * budgeted units. */
 void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 		      unsigned i0, unsigned i1)
 {
@@ -287,9 +298,7 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	uint64_t sz = (uint64_t)1 << f->shift[level];
 	bool grp = f->group_levels >> level & 1;
 	unsigned single_until = 0;      /* entries below: group refused */
-	int saved = e->err;
 
-	e->err = 0;
 	for (unsigned i = i0; i < i1 && n->nchild; i++) {
 		dtg_shadow_node_put(e, n->child[i]);
 		n->child[i] = NULL;
@@ -297,7 +306,8 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	if (n->npending)        /* a call into node.c only when needed */
 		dtg_shadow_undefer(e, n, i0, i1);
 	if (grp && i0 % DTG_SHADOW_GROUP) {
-		/* resuming inside a group whose head was already judged */
+		/* resuming inside a group whose head was already judged (the
+		 * snapshot holds what the guest wrote, never a marker) */
 		struct dtg_shadow_pte h;
 
 		f->decode(f, level, n->snap, i0 & ~(DTG_SHADOW_GROUP - 1u), &h);
@@ -315,7 +325,7 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 						     (char *)n->shadow + (size_t)i * esz, i1 - i);
 
 			if (!k) {       /* invalid by type/level, not by bit 0 */
-				encode_invalid(e, n, i);
+				dtg_shadow_encode_invalid(e, n, i);
 				k = 1;
 			}
 			i += k;
@@ -333,8 +343,8 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 			i++;
 			continue;
 		}
-		if (p.group && grp && !(i % DTG_SHADOW_GROUP) && i + DTG_SHADOW_GROUP <= i1) {
-			if (xlate_group(e, n, i)) {
+		if (p.group && grp && !(i % DTG_SHADOW_GROUP)) {
+			if (xlate_group(e, n, i, i1)) {
 				i += DTG_SHADOW_GROUP;
 				continue;
 			}
@@ -368,17 +378,6 @@ void dtg_shadow_xlate(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	}
 	clean(e, n, i0, i1);
 	e->changed = true;
-	if (!e->err) {
-		e->err = saved;
-		return;
-	}
-	/* Something could not be allocated: make the snapshot differ from the
-	 * guest so that the next resync() retries these groups. */
-	for (unsigned c = i0 & ~(DTG_SHADOW_GROUP - 1u); c < i1; c += DTG_SHADOW_GROUP) {
-		dtg_shadow_u32a *w = (dtg_shadow_u32a *)(void *)((char *)n->snap + (size_t)c * esz);
-
-		*w = ~*w;
-	}
 }
 
 /* Do deferred leaf work, oldest first, while the budget lasts.  Each run of
@@ -416,34 +415,44 @@ void dtg_shadow_drain(struct dtg_shadow *e)
 	}
 }
 
-/* The mirror for the guest table at gipa, one reference taken; built if new. */
-struct dtg_shadow_node *dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa,
-					      unsigned level)
+/* The mirror for the guest table at gipa in *out, one reference taken;
+ * built if new.  -DTG_SHADOW_EINVAL if the table is misaligned or not
+ * readable, -DTG_SHADOW_ENOMEM if it cannot be allocated, -DTG_SHADOW_EAGAIN
+ * if not tried (an allocation of this call failed already). */
+int dtg_shadow_get_mirror(struct dtg_shadow *e, uint64_t gipa, unsigned level,
+			  struct dtg_shadow_node **out)
 {
 	size_t tsize = dtg_shadow_table_size(e, level);
 	struct dtg_shadow_node *n = dtg_shadow_node_find(e, gipa, level);
 
+	*out = NULL;
 	if (n) {
 		n->refs++;      /* may revive a zombie */
 		if (e->check_shared && n->gen != e->gen)
 			dtg_shadow_compare(e, n, 0, n->nent, false);
-		return n;
+		*out = n;
+		return 0;
 	}
 	if (gipa & (tsize - 1))
-		return NULL;
+		return -DTG_SHADOW_EINVAL;
+	if (e->err)
+		return -DTG_SHADOW_EAGAIN;
+	/* Read first, allocate after: an unreadable table costs no allocation
+	 * (the bound counts 3 per table mirrored).  The scratch buffer is free
+	 * here: compare() is done with it before it translates. */
+	if (e->cb.read(e->opaque, gipa, e->scratch, tsize) < 0)
+		return -DTG_SHADOW_EINVAL;
 	n = dtg_shadow_node_new(e, level, DTG_SHADOW_NODE_MIRROR, gipa);
 	if (!n) {
 		e->err = -DTG_SHADOW_ENOMEM;
-		return NULL;
+		return e->err;
 	}
-	if (e->cb.read(e->opaque, gipa, n->snap, tsize) < 0) {
-		dtg_shadow_node_free(e, n);
-		return NULL;
-	}
+	dtg_shadow_memcpy(n->snap, e->scratch, tsize);
 	dtg_shadow_node_hash(e, n);
 	n->gen = e->gen;
 	dtg_shadow_xlate(e, n, 0, n->nent);
-	return n;
+	*out = n;
+	return 0;
 }
 
 /* Compare entries [i0, i1) (16-aligned) of mirror n with the guest and
@@ -456,11 +465,12 @@ void dtg_shadow_compare(struct dtg_shadow *e, struct dtg_shadow_node *n,
 	unsigned esz = e->fmt->esize;
 	size_t cbytes = (size_t)DTG_SHADOW_GROUP * esz;
 	size_t off = (size_t)i0 * esz, len = (size_t)(i1 - i0) * esz;
-	uint64_t bm[4096 / DTG_SHADOW_GROUP / 64] = { 0 };
+	uint64_t bm[4096 / DTG_SHADOW_GROUP / 64];
 	const char *g = NULL;
 	char *snap = n->snap;
 	bool mapped = false;
 
+	dtg_shadow_memset(bm, 0, sizeof(bm));   /* no initializer: no memset call */
 	n->gen = e->gen;
 	if (e->cb.map) {
 		g = e->cb.map(e->opaque, n->gipa + off, len);

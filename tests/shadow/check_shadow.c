@@ -287,6 +287,60 @@ START_TEST(test_enomem)
 }
 END_TEST
 
+/* An allocation failure in a call cut short by the budget: the failed
+ * entry and the deferred ones are retried by dtg_shadow_continue() from the
+ * guest's own entries.  OMAP root of 64 sections (IPA 0xBE000000 + i MiB)
+ * over a p2m fragmented page by page, so each section needs a split table;
+ * the first split table cannot be allocated.  Before the fix the engine
+ * inverted each group's first snapshot word to force a later retry while
+ * the group's entries were still pending: continue then decoded section 16
+ * (0xBF000C02) as a page-table pointer to ~0xBF000C02 & ~0x3FF = 0x40FFF000
+ * and mapped whatever the guest kept there (the page planted below). */
+START_TEST(test_enomem_continue)
+{
+	const uint64_t planted = 0x40FFF000;
+	struct world w;
+	struct dtg_shadow *e;
+	unsigned long mapped, calls = 0;
+	uint64_t ma, want;
+	int rc;
+
+	w_init(&w, W_OMAP, 31, true);
+	for (uint64_t p = 0; p < w.ipa_pages; p++)
+		w.p2m[p] = (uint32_t)(p ^ 1);
+	w_p2m_rerun(&w);
+	w.root = w_galloc(&w, 16384);
+	for (unsigned i = 0; i < 64; i++)      /* sections, AP = 3 */
+		w_put(&w, w.root + i * 4, (0xBE000000u + (i << 20)) | 0xC02, 4);
+	for (unsigned i = 0; i < 256; i++)     /* small pages to IPA 0x1000 */
+		w_put(&w, planted + i * 4, 0x1000 | 0x32, 4);
+	w.span = 64 << 20;
+	e = mk(&w);
+	ck_assert_int_eq(dtg_shadow_set_budget(e, DTG_SHADOW_MIN_P2M_BUDGET,
+					       DTG_SHADOW_MIN_ALLOC_BUDGET), 0);
+	w.fail_alloc = w.allocs + 4;   /* root: node, table, snapshot; then split */
+	ck_assert_int_eq(dtg_shadow_sync(e, w.root), -DTG_SHADOW_ENOMEM);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_NOMEM], 1);
+	do {
+		ck_assert_msg(calls++ < 100000, "no end");
+		rc = dtg_shadow_continue(e);
+	} while (rc == -DTG_SHADOW_EAGAIN);
+	ck_assert_int_eq(rc, 0);
+	/* the guest has no bad table: nothing was read as one */
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_BAD_TABLE], 0);
+	ck_assert_int_eq(dtg_shadow_lookup(e, 16 << 20, &ma, NULL), 0);
+	ck_assert(w_ref_p2m(&w, 0xBF000000, &want));
+	ck_assert_uint_eq(ma, want);
+	/* every page of the 64 MiB, then every MiB of the IOVA space */
+	ck_assert_uint_eq(w_check_all(&w, e, 4096, &mapped), 0);
+	ck_assert_uint_eq(mapped, 16384);
+	w.span = 1ull << 32;
+	ck_assert_uint_eq(w_check_all(&w, e, 1 << 20, &mapped), 0);
+	ck_assert_uint_eq(mapped, 64);
+	finish(&w, e);
+}
+END_TEST
+
 /* A 32-bit format cannot express machine addresses above 4 GiB. */
 START_TEST(test_oa_range)
 {
@@ -353,6 +407,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_split_blocks);
 	tcase_add_loop_test(tc, test_hostile, 0, 4);
 	tcase_add_test(tc, test_enomem);
+	tcase_add_test(tc, test_enomem_continue);
 	tcase_add_test(tc, test_oa_range);
 	suite_add_tcase(s, tc);
 	return s;

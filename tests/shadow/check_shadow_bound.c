@@ -35,18 +35,24 @@ static int mark(struct world *w)
 {
 	w->mark_p2m = w->p2m_calls;
 	w->mark_allocs = w->allocs;
+	w->mark_table_frees = w->table_frees;
 	return 0;
 }
 
-/* The call just made returned rc: it must be 0 or EAGAIN, and its counts
- * within the stated bound; t = guest tables the call mirrors anew. */
+/* The call just made returned rc: it must be 0 or EAGAIN (or ENOMEM once
+ * the test's failing allocation happened), and its counts within the
+ * stated bound; t = guest tables the call mirrors anew (and the one whose
+ * allocation failed, if rc is ENOMEM). */
 static int bounded(struct world *w, int rc, uint64_t p, uint64_t a, unsigned long t)
 {
 	unsigned long np = w->p2m_calls - w->mark_p2m, na = w->allocs - w->mark_allocs;
+	bool failed = w->fail_alloc && w->allocs >= w->fail_alloc;
 
 	/* plain tests: ck_assert() writes to Check's pipe on every call */
-	if (rc != 0 && rc != -DTG_SHADOW_EAGAIN)
+	if (rc != 0 && rc != -DTG_SHADOW_EAGAIN && !(failed && rc == -DTG_SHADOW_ENOMEM))
 		ck_abort_msg("rc %d", rc);
+	if (rc == -DTG_SHADOW_ENOMEM)
+		t++;
 	if (np > p)
 		ck_abort_msg("%lu p2m calls in one call (bound %llu)", np,
 			     (unsigned long long)p);
@@ -58,6 +64,34 @@ static int bounded(struct world *w, int rc, uint64_t p, uint64_t a, unsigned lon
 
 /* The comma operator orders mark() before the call. */
 #define CALL(w, expr, p, a, t) (mark(w), bounded((w), (expr), (p), (a), (t)))
+
+/* A call that may mirror new guest tables: t is taken as the mirrors held
+ * after it plus the shadow tables it freed (a mirror made and dropped in
+ * the same call is among those). */
+#define CALL_MIRRORING(w, e, expr, p, a) \
+	(mark(w), call_mirroring((w), (e), (expr), (p), (a)))
+
+static int call_mirroring(struct world *w, struct dtg_shadow *e, int rc,
+			  uint64_t p, uint64_t a)
+{
+	struct dtg_shadow_stats st;
+
+	dtg_shadow_get_stats(e, &st);
+	return bounded(w, rc, p, a, (unsigned long)st.guest_tables +
+		       (w->table_frees - w->mark_table_frees));
+}
+
+/* Continue until done; each call bounded. */
+static int finish_bounded(struct world *w, struct dtg_shadow *e, int rc,
+			  uint64_t p, uint64_t a)
+{
+	for (unsigned long calls = 0; rc == -DTG_SHADOW_EAGAIN; calls++) {
+		if (calls > 1000000)
+			ck_abort_msg("no end");
+		rc = CALL(w, dtg_shadow_continue(e), p, a, 0);
+	}
+	return rc;
+}
 
 /* Whatever the shadow maps is what the guest maps composed with the p2m
  * (deferred entries fault: they are allowed to be missing, never wrong). */
@@ -215,7 +249,6 @@ START_TEST(test_min_budget)
 	const uint64_t p = DTG_SHADOW_MIN_P2M_BUDGET, a = DTG_SHADOW_MIN_ALLOC_BUDGET;
 	struct world w;
 	struct dtg_shadow *e;
-	struct dtg_shadow_stats st;
 	unsigned long mapped, calls = 0;
 	uint64_t ipa, size;
 	int rc;
@@ -228,30 +261,30 @@ START_TEST(test_min_budget)
 	e = mk(&w);
 	ck_assert_int_eq(dtg_shadow_set_budget(e, p, a), 0);
 	/* sync mirrors every guest table in its first call */
-	mark(&w);
-	rc = dtg_shadow_sync(e, w.root);
-	dtg_shadow_get_stats(e, &st);
-	bounded(&w, rc, p, a, (unsigned long)st.guest_tables);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_sync(e, w.root), p, a);
 	for (; rc == -DTG_SHADOW_EAGAIN; calls++)
 		rc = CALL(&w, dtg_shadow_continue(e), p, a, 0);
 	ck_assert_int_eq(rc, 0);
 	ck_assert(calls > 0);
 	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
 
+	/* the resyncs mirror the tables the edits made */
 	w_random_edits(&w, 40);
 	w.ndirty = 0;
-	rc = dtg_shadow_resync(e);
-	while (rc == -DTG_SHADOW_EAGAIN)
-		rc = CALL(&w, dtg_shadow_continue(e), p, a, 0);
-	ck_assert_int_eq(rc, 0);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_resync(e), p, a);
+	ck_assert_int_eq(finish_bounded(&w, e, rc, p, a), 0);
 	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
 
 	w_random_edits(&w, 40);
-	rc = dtg_shadow_resync_pages(e, w.dirty, w.ndirty);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_resync_pages(e, w.dirty, w.ndirty), p, a);
 	w.ndirty = 0;
-	while (rc == -DTG_SHADOW_EAGAIN)
-		rc = CALL(&w, dtg_shadow_continue(e), p, a, 0);
-	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(finish_bounded(&w, e, rc, p, a), 0);
+	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
+
+	w_random_edits(&w, 40);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_resync_entries(e, w.dirty, w.ndirty), p, a);
+	w.ndirty = 0;
+	ck_assert_int_eq(finish_bounded(&w, e, rc, p, a), 0);
 	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
 
 	for (int k = 0; k < 4; k++) {
@@ -263,6 +296,93 @@ START_TEST(test_min_budget)
 		ck_assert_int_eq(rc, 0);
 	}
 	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
+
+	/* a new base, the guest reusing its RAM (as check_shadow's
+	 * test_property): mirrors at the same addresses reused after a compare */
+	w.gram_next = w.gram_base + (w.root == w.gram_base ? 65536 : 0);
+	w_gen_tables(&w);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_sync(e, w.root), p, a);
+	ck_assert_int_eq(finish_bounded(&w, e, rc, p, a), 0);
+	ck_assert_uint_eq(w_check(&w, e, 30000, &mapped), 0);
+	dtg_shadow_destroy(e);
+	ck_assert_int_eq(w.live_allocs, 0);
+	ck_assert_int_eq(w.live_tables, 0);
+	w_fini(&w);
+}
+END_TEST
+
+/* A root whose 512 entries point at aligned tables outside guest RAM: the
+ * read callback refuses each, so no mirror is made and no allocation is
+ * due (the engine once allocated node, table and snapshot before the read
+ * and freed them after it: 1,536 allocations in one call).  The same for
+ * an invalidate over those addresses, which retries every entry. */
+START_TEST(test_unreadable_tables)
+{
+	struct world w;
+	struct dtg_shadow *e;
+	struct dtg_shadow_stats st;
+	const uint64_t out = 0x7F0000000000ull;    /* no guest RAM there */
+	unsigned long mapped;
+	int rc;
+
+	w_init(&w, W_LPAE, 21, _i);
+	w.root = w.l1root = w_galloc(&w, 4096);
+	for (unsigned i = 0; i < 512; i++)
+		w_put(&w, w.root + i * 8, (out + i * 4096ull) | 3, 8);
+	e = mk(&w);
+	rc = CALL(&w, dtg_shadow_sync(e, w.root), P, 0, 1);   /* the root only */
+	ck_assert_int_eq(rc, 0);
+	dtg_shadow_get_stats(e, &st);
+	ck_assert_uint_eq(st.guest_tables, 1);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_BAD_TABLE], 512);
+	rc = CALL(&w, dtg_shadow_invalidate(e, out, 512 * 4096), P, 0, 0);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_BAD_TABLE], 1024);
+	w.span = 512ull << 30;
+	ck_assert_uint_eq(w_check_all(&w, e, 1ull << 30, &mapped), 0);
+	ck_assert_uint_eq(mapped, 0);
+	dtg_shadow_destroy(e);
+	ck_assert_int_eq(w.live_allocs, 0);
+	w_fini(&w);
+}
+END_TEST
+
+/* An allocation failing in the middle of a build with the smallest budget
+ * (_i: format OMAP/LPAE x which allocation fails): the call where it fails
+ * returns ENOMEM, every call stays within the bound, continue finishes the
+ * shadow, and the result is exact (every 64 KiB of the span). */
+START_TEST(test_enomem_continue_bound)
+{
+	int kind = _i / 2 ? W_LPAE : W_OMAP;
+	const uint64_t p = DTG_SHADOW_MIN_P2M_BUDGET, a = DTG_SHADOW_MIN_ALLOC_BUDGET;
+	struct world w;
+	struct dtg_shadow *e;
+	unsigned long mapped, calls = 0, enomem = 0;
+	int rc;
+
+	w_init(&w, kind, 700 + _i, kind == W_OMAP);
+	w_p2m_layout(&w, P2M_FRAG);
+	if (kind != W_OMAP)
+		w.span = 2ull << 30;
+	w_gen_tables(&w);
+	e = mk(&w);
+	ck_assert_int_eq(dtg_shadow_set_budget(e, p, a), 0);
+	w.fail_alloc = w.allocs + (_i % 2 ? 60 : 5);
+	rc = CALL_MIRRORING(&w, e, dtg_shadow_sync(e, w.root), p, a);
+	for (;;) {
+		if (rc == -DTG_SHADOW_ENOMEM)
+			enomem++;
+		else if (rc != -DTG_SHADOW_EAGAIN)
+			break;
+		ck_assert_msg(calls++ < 1000000, "no end");
+		/* a table whose mirror failed is mirrored by a continue */
+		rc = CALL_MIRRORING(&w, e, dtg_shadow_continue(e), p, a);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(enomem, 1);
+	ck_assert_uint_eq(w.faults[DTG_SHADOW_FAULT_NOMEM], 1);
+	ck_assert_uint_eq(w_check_all(&w, e, 64 << 10, &mapped), 0);
+	ck_assert(mapped > 1000);
 	dtg_shadow_destroy(e);
 	ck_assert_int_eq(w.live_allocs, 0);
 	ck_assert_int_eq(w.live_tables, 0);
@@ -303,9 +423,11 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_budget_api);
+	tcase_add_loop_test(tc, test_unreadable_tables, 0, 2);   /* read, map */
 	tcase_add_loop_test(tc, test_attack_64k, ATTACK_PAGE_EXTENTS, ATTACK_FRAGMENTED + 1);
 	tcase_add_loop_test(tc, test_attack_finish, ATTACK_PAGE_EXTENTS, ATTACK_FRAGMENTED + 1);
 	tcase_add_loop_test(tc, test_min_budget, 0, 6);
+	tcase_add_loop_test(tc, test_enomem_continue_bound, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }

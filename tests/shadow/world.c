@@ -259,7 +259,8 @@ static void *cb_alloc(void *o, size_t size, size_t align, unsigned flags, uint64
 	struct world *w = o;
 	void *p;
 
-	w->allocs++;
+	if (++w->allocs == w->fail_alloc)
+		return NULL;
 	if (!(flags & DTG_SHADOW_ALLOC_TABLE)) {
 		w->live_allocs++;
 		return malloc(size);
@@ -319,6 +320,7 @@ static void cb_free(void *o, void *ptr, size_t size, unsigned flags)
 	w->recs[w->byptr[h] - 1].live = false;
 	w->byptr[h] = UINT32_MAX;       /* tombstone: keeps probe chains */
 	w->live_tables--;
+	w->table_frees++;
 	(void)size;
 	free(ptr);
 }
@@ -461,40 +463,66 @@ int w_walk(struct world *w, bool shadow, uint64_t root, uint64_t va,
 				 : walk_lpae(w, shadow, root, va, pa, attrs);
 }
 
+/* One IOVA: the shadow (walked and looked up) maps what the guest maps
+ * composed with the p2m, and nothing else.  true if it does. */
+static bool check_va(struct world *w, struct dtg_shadow *e, uint64_t sroot, uint64_t va,
+		     unsigned long bad, unsigned long *mapped)
+{
+	uint64_t ipa = 0, ga = 0, ma = 0, sa = 0, sma = 0, lma = 0;
+	int g = w_walk(w, false, w->root, va, &ipa, &ga);
+	bool want = g == WALK_OK && w_ref_p2m(w, ipa, &ma);
+	int s = w_walk(w, true, sroot, va, &sma, &sa);
+	int l = dtg_shadow_lookup(e, va, &lma, NULL);
+
+	*mapped += want;
+	if (s == WALK_BADPTR || want != (s == WALK_OK) ||
+	    (want && (ma != sma || ga != sa)) || (l == 0) != (s == WALK_OK) ||
+	    (l == 0 && lma != sma)) {
+		if (bad < 5)
+			fprintf(stderr, "%s va %#llx: guest %d ipa %#llx want %d ma %#llx "
+				"attrs %#llx | shadow %d ma %#llx attrs %#llx | lookup %d %#llx\n",
+				w->fmt == dtg_shadow_format_omap() ? "omap" : "lpae",
+				(unsigned long long)va, g, (unsigned long long)ipa, want,
+				(unsigned long long)ma, (unsigned long long)ga, s,
+				(unsigned long long)sma, (unsigned long long)sa, l,
+				(unsigned long long)lma);
+		return false;
+	}
+	return true;
+}
+
+static unsigned long check_root(struct world *w, struct dtg_shadow *e)
+{
+	uint64_t sroot = dtg_shadow_root(e);
+
+	if (w->flushed_root == sroot)
+		return 0;
+	fprintf(stderr, "MMU root %#llx not flushed to shadow root %#llx\n",
+		(unsigned long long)w->flushed_root, (unsigned long long)sroot);
+	return 1;
+}
+
 unsigned long w_check(struct world *w, struct dtg_shadow *e, unsigned long n,
 		      unsigned long *mapped)
 {
-	unsigned long bad = 0;
+	unsigned long bad = check_root(w, e);
 	uint64_t sroot = dtg_shadow_root(e);
 
 	*mapped = 0;
-	if (w->flushed_root != sroot) {
-		fprintf(stderr, "MMU root %#llx not flushed to shadow root %#llx\n",
-			(unsigned long long)w->flushed_root, (unsigned long long)sroot);
-		bad++;
-	}
-	for (unsigned long k = 0; k < n; k++) {
-		uint64_t va = rnd(w, w->span), ipa = 0, ga = 0, ma = 0, sa = 0, sma = 0, lma;
-		int g = w_walk(w, false, w->root, va, &ipa, &ga);
-		bool want = g == WALK_OK && w_ref_p2m(w, ipa, &ma);
-		int s = w_walk(w, true, sroot, va, &sma, &sa);
-		int l = dtg_shadow_lookup(e, va, &lma, NULL);
+	for (unsigned long k = 0; k < n; k++)
+		bad += !check_va(w, e, sroot, rnd(w, w->span), bad, mapped);
+	return bad;
+}
 
-		if (s == WALK_BADPTR || want != (s == WALK_OK) ||
-		    (want && (ma != sma || ga != sa)) || (l == 0) != (s == WALK_OK) ||
-		    (l == 0 && lma != sma)) {
-			if (bad < 5)
-				fprintf(stderr, "%s va %#llx: guest %d ipa %#llx want %d ma %#llx "
-					"attrs %#llx | shadow %d ma %#llx attrs %#llx | lookup %d %#llx\n",
-					w->fmt == dtg_shadow_format_omap() ? "omap" : "lpae",
-					(unsigned long long)va, g, (unsigned long long)ipa, want,
-					(unsigned long long)ma, (unsigned long long)ga, s,
-					(unsigned long long)sma, (unsigned long long)sa, l,
-					(unsigned long long)lma);
-			bad++;
-		}
-		*mapped += want;
-	}
+unsigned long w_check_all(struct world *w, struct dtg_shadow *e, uint64_t step,
+			  unsigned long *mapped)
+{
+	unsigned long bad = check_root(w, e);
+	uint64_t sroot = dtg_shadow_root(e);
+
+	*mapped = 0;
+	for (uint64_t va = 0; va < w->span; va += step)
+		bad += !check_va(w, e, sroot, va, bad, mapped);
 	return bad;
 }
 

@@ -53,6 +53,9 @@ struct world {
 	/* cumulative counts of callbacks, for the work-bound tests */
 	unsigned long p2m_calls, allocs;
 	unsigned long mark_p2m, mark_allocs;
+	unsigned long table_frees, mark_table_frees;
+	/* the allocation whose count (allocs) reaches fail_alloc fails once */
+	unsigned long fail_alloc;
 	/* pages written since the last resync (dirty hints) */
 	uint64_t *dirty;
 	size_t ndirty, capdirty;
@@ -83,5 +86,8 @@ int w_walk(struct world *w, bool shadow, uint64_t root, uint64_t va,
  * mismatches (and counts mapped samples in *mapped). */
 unsigned long w_check(struct world *w, struct dtg_shadow *e, unsigned long n,
 		      unsigned long *mapped);
+/* The same for every IOVA in [0, span) at the given step (exhaustive). */
+unsigned long w_check_all(struct world *w, struct dtg_shadow *e, uint64_t step,
+			  unsigned long *mapped);
 
 #endif
