@@ -70,18 +70,3 @@ void dtg_buf_release(struct dtg_buf *b)
 	b->len = b->cap = 0;
 }
 
-int dtg_buf_copy_out(struct dtg_buf *b, void *out, size_t size, size_t *needed)
-{
-	int r = b->err;
-
-	if (!r) {
-		if (needed)
-			*needed = b->len;
-		if (b->len > size || (b->len && !out))
-			r = -DTG_ENOSPACE;
-		else if (b->len)
-			memcpy(out, b->data, b->len);
-	}
-	dtg_buf_release(b);
-	return r;
-}

@@ -21,10 +21,9 @@
 /* Guest phandles fixed by Xen (public arch-arm.h, libxl). */
 #define DTG_GUEST_PHANDLE_GIC   65000u  /* 0xfde8 */
 #define DTG_GUEST_PHANDLE_IOMMU 65001u  /* xen,grant-dma */
-#define DTG_GUEST_PHANDLE_VSMMU 65002u  /* proposed vSMMUv3 series */
 #define DTG_GUEST_PHANDLE_FIRST 1u      /* the library allocates from here */
 
-/* Guest memory map (Xen public arch-arm.h), see DESIGN §5. */
+/* Guest memory map (Xen public arch-arm.h, GUEST_*). */
 #define DTG_GUEST_VIRTIO_MMIO_BASE 0x02000000ULL
 #define DTG_GUEST_VIRTIO_MMIO_SIZE 0x00100000ULL
 #define DTG_GUEST_GICD_BASE        0x03001000ULL

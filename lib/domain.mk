@@ -1,6 +1,5 @@
 # lib/domain*, lib/finalize*, lib/guest-map.c: the domain model and its
-# finalize passes (placement, interrupts, clocks, guest nodes).  The xl.cfg
-# input (lib/config*) may append its own sources below.
+# finalize passes (placement, interrupts, clocks, guest nodes).
 lib_libdtgen_core_la_SOURCES += \
 	%reldir%/domain.c \
 	%reldir%/finalize-internal.h \

@@ -19,7 +19,7 @@
 #define DTG_GUEST_PHANDLE_LIMIT DTG_GUEST_PHANDLE_GIC  /* allocate below */
 #define DTG_AUTO_ALIGN_MAX 0x200000ULL                 /* 2 MiB */
 
-/* ---- guest-map.c: the guest physical memory map (DESIGN §5) ---- */
+/* ---- guest-map.c: the guest physical memory map (public arch-arm.h) ---- */
 
 struct dtg_guest_region {
 	uint64_t base, size;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lib/guest-map.c - the Arm guest physical memory map (Xen public
- * arch-arm.h, DESIGN §5) as data, for placing passthrough ranges and
+ * arch-arm.h) as data, for placing passthrough ranges and
  * checking that they collide with nothing Xen puts in the guest.
  */
 #include <stdlib.h>

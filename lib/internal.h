@@ -72,7 +72,6 @@ void dtg_buf_release(struct dtg_buf *b);
  * Hand the buffer's bytes to the caller: copy into (out, size) and set
  * *needed; -DTG_ENOSPACE if it does not fit.  Releases the buffer.
  */
-int dtg_buf_copy_out(struct dtg_buf *b, void *out, size_t size, size_t *needed);
 
 /* Big-endian cell helpers (device tree cells). */
 static inline uint32_t dtg_be32(const void *p)

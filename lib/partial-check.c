@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * lib/partial-check.c - apply Xen's partial-DT rules (DESIGN §5; Xen's
+ * lib/partial-check.c - apply Xen's partial-DT rules (Xen's
  * domain_handle_dtb_bootmodule()/handle_prop_pfdt()/handle_passthrough_prop()
  * and libxl's copy_partial_fdt()) to any partial DT, against the host.
  *

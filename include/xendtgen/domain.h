@@ -130,9 +130,11 @@ int dtg_pt_set_clock_rate(dtg_domain *d, int dev, const char *clock,
 int dtg_pt_keep_property(dtg_domain *d, int dev, const char *prop);
 
 /*
- * Make every decision and check every rule (DESIGN §5).  On success the
- * domain is immutable.  On failure the domain stays mutable and the
- * context names the device, node and property at fault.
+ * Make every decision and check every rule Xen and libxl apply to what
+ * the emitters write (the code names their functions where each rule is
+ * checked).  On success the domain is immutable.  On failure the domain
+ * stays mutable and the context names the device, node and property at
+ * fault.
  */
 int dtg_domain_finalize(dtg_domain *d);
 

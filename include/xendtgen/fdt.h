@@ -109,7 +109,7 @@ typedef int (*dtg_partial_issue_fn)(void *opaque,
 
 /*
  * Check a partial DT (generated or hand-written; name is used in
- * messages) against Xen's rules (DESIGN §5) and against the host: the
+ * messages) against Xen's rules (its dom0less builder and libxl) and against the host: the
  * /passthrough node's shape, xen,reg triplets and their alignment,
  * xen,path existence, interrupt-parent, IRQ collisions, host IOMMUs the
  * host DT disables.  Calls fn for each violation (fn may be NULL), with

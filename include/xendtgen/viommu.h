@@ -55,7 +55,6 @@ enum dtg_viommu_type {
 #define DTG_VSMMUV3_SPI       33u      /* INTID (as Xen numbers virtio SPIs 33..43); virtio moves to 34.. */
 #define DTG_VSMMUV3_PHANDLE   65002u
 #define DTG_VSMMUV3_ID_BITS   16u      /* default vSID width (libdtgen's choice) */
-#define DTG_VSMMUV3_PCI_IDS   0x1000u  /* iommu-map length used by the v3 series */
 /* x86 vtd register window (the 2017 series' DMAR base is the guest's choice). */
 #define DTG_VTD_BASE          0xfed90000ULL
 #define DTG_VTD_SIZE          0x1000ULL
